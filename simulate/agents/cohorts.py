@@ -1,0 +1,104 @@
+"""Student cohorts (学生队列): counts per school × major × grade × track.
+
+Tracks are ``regular`` (普通), ``order_class`` (订单班) and ``apprenticeship``
+(现代学徒制). Every student who enters is, at every moment, in school,
+graduated (to a destination), or dropped out: the yearly step moves people
+between those states with binomial draws and never creates or loses one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+TRACKS = ("regular", "order_class", "apprenticeship")
+"""Training tracks, in array order."""
+
+
+@dataclass
+class CohortStep:
+    """What one June–July cohort step produced.
+
+    Attributes:
+        dropouts: ``(S, M, T)`` students who left school this year.
+        graduates: ``(S, M, T)`` students who completed the final grade.
+    """
+
+    dropouts: np.ndarray
+    graduates: np.ndarray
+
+
+def advance(
+    students: np.ndarray,
+    final_grade: np.ndarray,
+    dropout: np.ndarray,
+    rng: np.random.Generator,
+) -> CohortStep:
+    """Apply a school year: dropout in every grade, graduation of the final grade, promotion.
+
+    Args:
+        students: ``(S, M, G, T)`` counts, modified in place.
+        final_grade: ``(S,)`` index of each school's final grade (program years − 1).
+        dropout: ``(S,)`` yearly dropout probability of each school's level.
+        rng: the cohort stream.
+
+    Returns:
+        Dropouts and graduates per school × major × track.
+    """
+    n_s, _, n_g, _ = students.shape
+    p = np.broadcast_to(dropout[:, None, None, None], students.shape)
+    lost = rng.binomial(students, p)
+    students -= lost
+    idx = np.arange(n_s)
+    graduates = students[idx, :, final_grade, :].copy()
+    students[idx, :, final_grade, :] = 0
+    # promote: grade g -> g + 1 (grades past a school's final grade stay empty)
+    students[:, :, 1:, :] = students[:, :, :-1, :].copy()
+    students[:, :, 0, :] = 0
+    return CohortStep(dropouts=lost.sum(axis=2), graduates=graduates)
+
+
+def allocate(total: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Split ``total`` people over cells with integer capacities ``weights``, never exceeding one.
+
+    Draws without replacement (multivariate hypergeometric), so the result sums
+    to ``min(total, weights.sum())`` and no cell exceeds its capacity.
+    """
+    flat = np.asarray(weights, dtype=np.int64).ravel()
+    cap = int(flat.sum())
+    if total >= cap:
+        return flat.reshape(np.shape(weights)).copy()
+    if total <= 0:
+        return np.zeros(np.shape(weights), dtype=np.int64)
+    out = rng.multivariate_hypergeometric(flat, int(total), method="marginals")
+    return out.reshape(np.shape(weights))
+
+
+def joint_training_share(
+    entrants: np.ndarray,
+    seats: np.ndarray,
+    lever_share: float,
+    minimum_students: np.ndarray,
+) -> np.ndarray:
+    """Target number of entrants per school × major in order/apprenticeship tracks.
+
+    Each school aims for the lever's share of its entrants, and at least its
+    tier's minimum order classes; the total in a sub-region × major never
+    exceeds the seats cooperating enterprises offer there.
+
+    Args:
+        entrants: ``(S, M)`` new students.
+        seats: ``(S, M)`` seats offered to each school-major (already split).
+        lever_share: apprenticeship-share lever (cap on the share of entrants).
+        minimum_students: ``(S,)`` students needed for the tier's minimum classes.
+
+    Returns:
+        ``(S, M)`` integer joint-training entrants, ≤ entrants and ≤ seats.
+    """
+    want = np.floor(entrants * lever_share)
+    tot = entrants.sum(axis=1)
+    need = np.maximum(minimum_students - want.sum(axis=1), 0)
+    extra_share = np.divide(need, tot, out=np.zeros(tot.shape), where=tot > 0)
+    want = want + np.floor(entrants * extra_share[:, None])
+    return np.minimum(np.minimum(want, entrants), np.floor(seats)).astype(np.int64)

@@ -1,0 +1,128 @@
+"""Schools (学校): static attributes as arrays, and the April enrollment plan.
+
+Schools are synthesised from the region's published aggregates: the number of
+schools per level, the share located in each sub-region, and for secondary
+vocational schools the tier grades (A / B / other, 南昌 school grading).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulate.scenario.schema import LEVELS, TIERS, Scenario
+
+
+@dataclass
+class Schools:
+    """Struct of arrays, one entry per school.
+
+    Attributes:
+        level: index into :data:`LEVELS`.
+        subregion: index into ``scenario.region.subregions``.
+        tier: index into :data:`TIERS` (only secondary vocational schools have A/B).
+        county: a county/district school (县区学校), subject to the industrial-college rule.
+        offers: ``(S, M)`` bool, majors the school teaches.
+        plan: ``(S, M)`` int, September intake plan per major (招生计划).
+        bases: ``(S, M)`` int, practice/training bases per major (实习实训基地).
+        consortium: bool, member of a vocational education group or consortium (职教集团).
+        industrial_college: bool, runs an industrial college (产业学院).
+    """
+
+    level: np.ndarray
+    subregion: np.ndarray
+    tier: np.ndarray
+    county: np.ndarray
+    offers: np.ndarray
+    plan: np.ndarray
+    bases: np.ndarray
+    consortium: np.ndarray
+    industrial_college: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of schools."""
+        return self.level.size
+
+
+def synthesise_schools(sc: Scenario, rng: np.random.Generator) -> Schools:
+    """Place schools by level and sub-region, grade tiers, and pick the majors each offers."""
+    region = sc.region
+    n_majors = len(region.majors)
+    major_weight = np.array([m.enrollment_share for m in region.majors], dtype=float)
+    major_weight = major_weight / major_weight.sum()
+    levels, subs, tiers, county = [], [], [], []
+    for li, lv in enumerate(LEVELS):
+        stock = region.levels[lv]
+        n = stock.schools
+        shares = np.array([getattr(s.school_share, lv) for s in region.subregions])
+        counts = _largest_remainder(n, shares)
+        for ri, c in enumerate(counts):
+            levels += [li] * c
+            subs += [ri] * c
+            n_county = region.subregions[ri].county_schools if lv == "secondary_vocational" else 0
+            county += [True] * min(c, n_county) + [False] * max(0, c - n_county)
+        if lv == "secondary_vocational":
+            tier_share = np.array([region.tier_shares[t] for t in TIERS])
+            tier_counts = _largest_remainder(n, tier_share)
+            tiers += list(rng.permutation(np.repeat(np.arange(len(TIERS)), tier_counts)))
+        else:
+            tiers += [TIERS.index("other")] * n
+    level = np.array(levels, dtype=np.int8)
+    offers = np.zeros((level.size, n_majors), dtype=bool)
+    for s in range(level.size):
+        k = min(region.levels[LEVELS[level[s]]].majors_per_school, n_majors)
+        offers[s, rng.choice(n_majors, size=k, replace=False, p=major_weight)] = True
+    return Schools(
+        level=level,
+        subregion=np.array(subs, dtype=np.int8),
+        tier=np.array(tiers, dtype=np.int8),
+        county=np.array(county, dtype=bool),
+        offers=offers,
+        plan=np.zeros((level.size, n_majors), dtype=np.int64),
+        bases=np.zeros((level.size, n_majors), dtype=np.int64),
+        consortium=np.zeros(level.size, dtype=bool),
+        industrial_college=np.zeros(level.size, dtype=bool),
+    )
+
+
+def _largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
+    """Split an integer ``total`` by ``shares`` so the parts sum exactly to ``total``."""
+    shares = np.asarray(shares, dtype=float)
+    raw = total * shares / shares.sum()
+    base = np.floor(raw).astype(np.int64)
+    short = total - int(base.sum())
+    if short:
+        base[np.argsort(-(raw - base), kind="stable")[:short]] += 1
+    return base
+
+
+def adjust_plan(
+    plan: np.ndarray,
+    offers: np.ndarray,
+    pressure: np.ndarray,
+    responsiveness: float,
+    max_change: float,
+    expand: np.ndarray,
+    close: np.ndarray,
+) -> np.ndarray:
+    """April major adjustment (专业动态调整): move each major's plan with its labour-market pressure.
+
+    Args:
+        plan: ``(S, M)`` last year's plan.
+        offers: ``(S, M)`` majors offered.
+        pressure: ``(M,)`` demand/supply ratio of each major's industries (1 = balanced).
+        responsiveness: elasticity of the plan to ``log(pressure)``.
+        max_change: cap on the yearly relative change of a major's plan.
+        expand: ``(M,)`` bool, majors the plan expands at the cap.
+        close: ``(M,)`` bool, majors that stop enrolling.
+
+    Returns:
+        The new ``(S, M)`` integer plan.
+    """
+    change = np.clip(responsiveness * np.log(np.clip(pressure, 1e-6, None)), -max_change, max_change)
+    change = np.where(expand, max_change, change)
+    new = np.rint(plan * (1.0 + change)[None, :]).astype(np.int64)
+    new[:, close] = 0
+    return np.where(offers, new, 0)

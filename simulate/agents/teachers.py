@@ -1,0 +1,159 @@
+"""Teachers (教师) as individual records in a struct of arrays.
+
+A record is a full-time teacher or an enterprise part-time teacher (企业兼职教师).
+Full-time specialty teachers (专业课教师) need enterprise practice (6 months in
+5 years, 企业实践) and may be certified dual-qualified (双师型). Records are
+never deleted: a teacher who leaves becomes inactive, so every person hired is
+accounted for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+WINDOW = 10
+"""Years of enterprise-practice history kept per teacher (the rule's window is ≤ 10)."""
+
+
+@dataclass
+class Teachers:
+    """Struct of arrays over teacher slots (capacity grows when full).
+
+    Attributes:
+        active: slot holds a serving teacher.
+        school: school index.
+        professional: teaches specialty courses (专业课).
+        part_time: enterprise part-time teacher (兼职).
+        dual: certified dual-qualified (双师型).
+        service: years of service.
+        practice: ``(N, WINDOW)`` months of enterprise practice per year, ring buffer by year.
+        early_practice: months of practice in the first three years of service.
+    """
+
+    active: np.ndarray
+    school: np.ndarray
+    professional: np.ndarray
+    part_time: np.ndarray
+    dual: np.ndarray
+    service: np.ndarray
+    practice: np.ndarray
+    early_practice: np.ndarray
+
+    @classmethod
+    def empty(cls, capacity: int) -> Teachers:
+        """Allocate ``capacity`` inactive slots."""
+        return cls(
+            active=np.zeros(capacity, bool),
+            school=np.zeros(capacity, np.int32),
+            professional=np.zeros(capacity, bool),
+            part_time=np.zeros(capacity, bool),
+            dual=np.zeros(capacity, bool),
+            service=np.zeros(capacity, np.int16),
+            practice=np.zeros((capacity, WINDOW), np.int8),
+            early_practice=np.zeros(capacity, np.int16),
+        )
+
+    def add(self, school: np.ndarray, professional: np.ndarray, part_time: bool, dual: np.ndarray | None = None,
+            service: np.ndarray | None = None) -> np.ndarray:
+        """Fill free slots with new teachers; returns their slot indices."""
+        n = school.size
+        free = np.flatnonzero(~self.active)
+        if free.size < n:
+            self._grow(n - free.size)
+            free = np.flatnonzero(~self.active)
+        slots = free[:n]
+        self.active[slots] = True
+        self.school[slots] = school
+        self.professional[slots] = professional
+        self.part_time[slots] = part_time
+        self.dual[slots] = False if dual is None else dual
+        self.service[slots] = 0 if service is None else service
+        self.practice[slots] = 0
+        self.early_practice[slots] = 0
+        return slots
+
+    def _grow(self, at_least: int) -> None:
+        extra = max(at_least, self.active.size // 2)
+        more = Teachers.empty(extra)
+        for name in self.__dataclass_fields__:
+            setattr(self, name, np.concatenate([getattr(self, name), getattr(more, name)]))
+
+    def practice_months(self, window_years: int, year_slot: int) -> np.ndarray:
+        """Months of practice in the last ``window_years`` years (including this one)."""
+        cols = (year_slot - np.arange(min(window_years, WINDOW))) % WINDOW
+        return self.practice[:, cols].sum(axis=1, dtype=np.int32)
+
+    def needs_practice(self, months_required: int, window_years: int, year_slot: int) -> np.ndarray:
+        """Full-time specialty teachers short of the practice rule."""
+        ft = self.active & self.professional & ~self.part_time
+        return ft & (self.practice_months(window_years, year_slot) < months_required)
+
+
+def summer_practice(t: Teachers, posts: float, months_per_post: int, enforcement: float, months_required: int,
+                    window_years: int, year_slot: int, rng: np.random.Generator) -> int:
+    """Place teachers short of the rule in enterprise practice posts (summer); new teachers first.
+
+    Returns:
+        The number of teachers placed (≤ posts).
+    """
+    t.practice[:, year_slot] = 0
+    needy = t.needs_practice(months_required, window_years, year_slot)
+    seekers = np.flatnonzero(needy & (rng.random(needy.size) < enforcement))
+    n_posts = int(posts)
+    if seekers.size > n_posts:
+        new = t.service[seekers] < 3
+        order = np.lexsort((rng.random(seekers.size), ~new))
+        seekers = seekers[order[:n_posts]]
+    t.practice[seekers, year_slot] = months_per_post
+    early = seekers[t.service[seekers] < 3]
+    t.early_practice[early] += months_per_post
+    return int(seekers.size)
+
+
+def certify(t: Teachers, months_required: int, window_years: int, year_slot: int, rate: float,
+            rng: np.random.Generator) -> int:
+    """Certify practice-compliant specialty teachers as dual-qualified (双师型认定); returns new count."""
+    cand = t.active & t.professional & ~t.part_time & ~t.dual
+    cand &= t.practice_months(window_years, year_slot) >= months_required
+    idx = np.flatnonzero(cand)
+    won = idx[rng.random(idx.size) < rate]
+    t.dual[won] = True
+    return int(won.size)
+
+
+def leave(t: Teachers, attrition: float, career_years: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """December exits: retirement at the end of a career, quits at the attrition rate.
+
+    Returns:
+        Slot indices of retirees and of quitters (both now inactive).
+    """
+    act = np.flatnonzero(t.active)
+    retire = act[t.service[act] >= career_years]
+    rest = act[t.service[act] < career_years]
+    quit_ = rest[rng.random(rest.size) < attrition]
+    t.active[retire] = False
+    t.active[quit_] = False
+    t.service[t.active] += 1
+    return retire, quit_
+
+
+def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, rng: np.random.Generator) -> int:
+    """Hire full-time teachers per school; a share of them teach specialty courses. Returns hires."""
+    school = np.repeat(np.arange(n_by_school.size, dtype=np.int32), n_by_school)
+    prof = rng.random(school.size) < professional_share[school]
+    t.add(school, prof, part_time=False)
+    return int(school.size)
+
+
+def engage_part_time(t: Teachers, n_by_school: np.ndarray) -> int:
+    """Engage enterprise part-time specialty teachers per school (企业兼职教师). Returns engaged."""
+    school = np.repeat(np.arange(n_by_school.size, dtype=np.int32), n_by_school)
+    t.add(school, np.ones(school.size, bool), part_time=True)
+    return int(school.size)
+
+
+def count_by_school(t: Teachers, mask: np.ndarray, n_schools: int) -> np.ndarray:
+    """Count active teachers matching ``mask`` per school."""
+    return np.bincount(t.school[mask & t.active], minlength=n_schools)

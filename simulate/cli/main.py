@@ -1,0 +1,81 @@
+"""The ``talentsim`` command: a thin layer that parses, calls the library and maps errors to exit statuses.
+
+Exit statuses (:class:`ExitStatus`): 0 ok, 1 internal error, 2 bad input. Bad
+input never prints a traceback; set ``TALENTSIM_DEBUG=1`` to see one for an
+internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import IntEnum
+
+import click
+import typer
+
+from simulate.scenario.errors import ScenarioError
+
+
+class ExitStatus(IntEnum):
+    """Named exit statuses of every subcommand."""
+
+    OK = 0
+    INTERNAL_ERROR = 1
+    BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """A user error that is not a scenario-file problem (missing file, bad option value)."""
+
+
+app = typer.Typer(
+    name="talentsim",
+    help="Simulate regional talent supply and demand under industry–education integration (产教融合) levers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from simulate.cli import indicators, run, schema, validate
+
+    for module in (run, validate, schema, indicators):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns (and exits with) an :class:`ExitStatus`."""
+    try:
+        app(args=argv, standalone_mode=False, prog_name="talentsim")
+        status = ExitStatus.OK
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem.format()}", err=True)
+        status = ExitStatus.BAD_INPUT
+    except BadInput as exc:
+        click.echo(f"error: {exc}", err=True)
+        status = ExitStatus.BAD_INPUT
+    except click.exceptions.Exit as exc:
+        status = ExitStatus(exc.exit_code) if exc.exit_code in (0, 1, 2) else ExitStatus.INTERNAL_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        status = ExitStatus.BAD_INPUT
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        status = ExitStatus.INTERNAL_ERROR
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        status = ExitStatus.INTERNAL_ERROR
+    except Exception as exc:  # the last line of defence: no traceback for users
+        if os.environ.get("TALENTSIM_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (set TALENTSIM_DEBUG=1 for a traceback)", err=True)
+        status = ExitStatus.INTERNAL_ERROR
+    if argv is None:
+        sys.exit(int(status))
+    return int(status)

@@ -1,0 +1,111 @@
+"""The indicator reference: every indicator the engine writes, with unit and meaning (en / zh).
+
+``results.parquet`` is tidy: one row per (scenario, replication, year, region,
+level, dimension, indicator) with a ``value``. ``dimension`` is ``total`` for
+aggregates, or ``major:<id>``, ``industry:<id>``, ``track:<id>``,
+``destination:<name>`` for breakdowns. ``level`` is an education level, ``all``
+(every level together) or ``enterprise`` (firms and the labour market).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: its unit, kind (stock at year end, flow over the year, ratio) and meaning."""
+
+    name: str
+    unit: str
+    kind: str
+    en: str
+    zh: str
+
+
+_ROWS = [
+    ("enrollment", "persons", "flow", "New students entering in September (招生), incl. progression from a lower level", "招生数"),
+    ("in_school", "persons", "stock", "Students in school at year end (在校生)", "在校生数"),
+    ("graduates", "persons", "flow", "Students completing the final grade (毕业生)", "毕业生数"),
+    ("dropouts", "persons", "flow", "Students leaving school without graduating (流失)", "流失学生数"),
+    ("progression", "persons", "flow", "Graduates admitted to the next modelled level (升学)", "升学人数"),
+    ("further_study", "persons", "flow", "Graduates studying on outside the modelled levels (e.g. 专升本)", "其他升学人数"),
+    ("external_entrants", "persons", "flow", "Entrants from outside the modelled levels (enrollment − progression in)", "外部新生"),
+    ("graduate_destinations", "persons", "flow", "Graduates by destination (dimension destination:<name>)", "毕业去向"),
+    ("order_trained", "persons", "flow", "Graduates of order-class and apprenticeship tracks (订单式培养)", "订单式培养毕业生"),
+    ("joint_entrants", "persons", "flow", "Entrants in order-class or apprenticeship tracks", "订单/学徒制新生"),
+    ("apprenticeship_share", "share", "ratio", "Share of entrants in order-class or apprenticeship tracks", "学徒制/订单班新生占比"),
+    ("order_classes", "count", "flow", "Order/apprenticeship classes formed in September (订单班)", "订单班数"),
+    ("order_class_compliance", "share", "ratio", "Share of schools under the tier rule meeting their minimum order classes", "订单班达标学校占比"),
+    ("enrollment_plan", "persons", "flow", "September intake plan set in April (招生计划)", "招生计划数"),
+    ("fulltime_teachers", "persons", "stock", "Full-time teachers (专任教师)", "专任教师数"),
+    ("professional_teachers", "persons", "stock", "Full-time specialty teachers (专业课教师)", "专业课教师数"),
+    ("dual_qualified_teachers", "persons", "stock", "Dual-qualified specialty teachers (双师型教师)", "双师型教师数"),
+    ("dual_qualified_share", "share", "ratio", "Dual-qualified share of specialty teachers", "双师型教师占专业课教师比例"),
+    ("dual_share_compliance", "share", "ratio", "Share of schools whose dual-qualified share ≥ 50%", "双师型比例达标学校占比"),
+    ("part_time_teachers", "persons", "stock", "Enterprise part-time teachers (企业兼职教师)", "企业兼职教师数"),
+    ("part_time_share", "share", "ratio", "Part-time teachers / full-time specialty teachers", "兼职教师占专业课教师比例"),
+    ("teacher_practice_compliance", "share", "ratio", "Specialty teachers with the required practice months in the window", "企业实践达标教师占比"),
+    ("new_teacher_practice_compliance", "share", "ratio", "Teachers with ≥3 years' service who did the required months in their first 3 years", "新教师企业实践达标占比"),
+    ("teachers_placed_in_practice", "persons", "flow", "Teachers placed in enterprise practice posts this summer", "参加企业实践教师数"),
+    ("practice_posts", "count", "flow", "Teacher-practice posts offered by participating firms", "企业实践岗位数"),
+    ("teachers_hired", "persons", "flow", "Full-time teachers hired", "新聘教师数"),
+    ("teachers_left", "persons", "flow", "Teachers who retired or quit", "离岗教师数"),
+    ("teachers_certified", "persons", "flow", "Teachers newly certified dual-qualified", "新认定双师型教师数"),
+    ("teachers_engaged_part_time", "persons", "flow", "Enterprise part-time teachers newly engaged", "新聘兼职教师数"),
+    ("student_teacher_ratio", "students_per_teacher", "ratio", "Students per full-time teacher (生师比)", "生师比"),
+    ("training_bases", "count", "stock", "Practice/training bases (实习实训基地)", "实习实训基地数"),
+    ("bases_per_major_compliance", "share", "ratio", "Share of school-majors with at least the target bases", "专业实训基地达标占比"),
+    ("consortia", "count", "stock", "Vocational education groups / consortia (职教集团、产教联合体)", "职教集团/产教联合体数"),
+    ("consortium_membership", "share", "ratio", "Share of schools in at least one consortium", "加入职教集团学校占比"),
+    ("industrial_colleges", "count", "stock", "Industrial colleges run by schools (产业学院)", "产业学院数"),
+    ("industrial_college_compliance", "share", "ratio", "Share of county/district secondary schools with an industrial college", "县区学校产业学院覆盖率"),
+    ("per_student_funding", "yuan", "ratio", "Per-student appropriation (生均拨款)", "生均拨款"),
+    ("appropriations", "yuan", "flow", "Per-student appropriations paid (生均拨款总额)", "生均拨款总额"),
+    ("surcharge_vocational", "yuan", "flow", "Local education surcharge spent on vocational schools", "地方教育附加用于职业教育"),
+    ("surcharge_vocational_share", "share", "ratio", "Share of the local education surcharge spent on vocational schools", "地方教育附加用于职业教育比例"),
+    ("credits_foregone", "yuan", "flow", "Education-surcharge credits granted to enterprises (教育费附加抵免)", "抵免教育费附加"),
+    ("public_cost", "yuan", "flow", "Appropriations + vocational surcharge spending + credits foregone", "公共财政成本"),
+    ("demand", "persons", "flow", "Vacancies open to vocational graduates (growth + replacement)", "岗位需求"),
+    ("supply", "persons", "flow", "Graduates seeking work in the industry (incl. partner-firm hires)", "毕业生供给"),
+    ("matched", "persons", "flow", "Vacancies filled by graduates (对口就业)", "对口就业人数"),
+    ("shortage", "persons", "flow", "Vacancies left unfilled by graduates", "人才缺口"),
+    ("surplus", "persons", "flow", "Graduates who sought work in the industry and found none", "供给过剩"),
+    ("mismatch", "share", "ratio", "|supply − demand| / max(supply, demand) of an industry", "供需错配度"),
+    ("mismatch_index", "share", "ratio", "Dissimilarity of supply and demand mixes across industries", "供需结构错配指数"),
+    ("max_priority_mismatch", "share", "ratio", "Largest mismatch among the plan's priority industries", "重点产业最大错配度"),
+    ("matched_rate", "share", "ratio", "Matched / graduates entering the labour market", "对口就业率"),
+    ("local_retention_rate", "share", "ratio", "Share of labour-market entrants who stay in the region (本地留存率)", "本地留存率"),
+    ("outflow", "persons", "flow", "Graduates leaving the region (外流)", "外流毕业生"),
+    ("unemployed", "persons", "flow", "Graduates without a job or study place", "未就业毕业生"),
+    ("participating_enterprises", "enterprises", "stock", "Enterprises cooperating with schools or certified (校企合作企业)", "参与校企合作企业数"),
+    ("certified_enterprises", "enterprises", "stock", "Certified industry–education enterprises (产教融合型企业)", "产教融合型企业数"),
+    ("enterprise_participation_rate", "share", "ratio", "Participating share of enterprises", "企业参与率"),
+    ("large_enterprise_participation_rate", "share", "ratio", "Participating share of large firms (≥1亿元 or ≥1,000 staff)", "规模以上大企业参与率"),
+    ("practice_posts_rate", "share", "ratio", "Teacher-practice posts / employees of participating firms", "企业实践岗位占职工比例"),
+    ("staff_trained_share", "share", "ratio", "Employees trained in the year / all employees", "职工培训比例"),
+    ("employees", "persons", "stock", "Employees of the enterprise population", "企业职工数"),
+    ("seats_offered", "count", "flow", "Order/apprenticeship seats offered by participating firms", "订单/学徒岗位数"),
+]
+
+INDICATORS: dict[str, Indicator] = {r[0]: Indicator(*r) for r in _ROWS}
+"""Every indicator by name."""
+
+
+def reference_markdown() -> str:
+    """The indicator reference page (docs/indicators.md) as Markdown."""
+    lines = [
+        "# Indicator reference",
+        "",
+        "Columns of `results.parquet`: `scenario, replication, year, region, level, dimension, indicator, value`.",
+        "`dimension` is `total` for aggregates, else `major:<id>`, `industry:<id>`, `track:<id>` or",
+        "`destination:<name>`. `level` is an education level, `all`, or `enterprise`. Flows are totals over",
+        "the calendar year; stocks are at year end (December). In-school stocks satisfy",
+        "`in_school(y) = in_school(y−1) + enrollment(y) − graduates(y) − dropouts(y)` exactly; the",
+        "base stock is written for `year = base_year − 1`.",
+        "",
+        "| indicator | unit | kind | meaning | 中文 |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| `{i.name}` | {i.unit} | {i.kind} | {i.en} | {i.zh} |" for i in INDICATORS.values()]
+    return "\n".join(lines) + "\n"

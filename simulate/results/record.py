@@ -1,0 +1,244 @@
+"""December recording: turn a :class:`World` into tidy indicator rows.
+
+Values are summed by level × sub-region with ``bincount`` and then totalled
+to ``all`` levels and the whole province, so every aggregate row is exactly
+the sum of its parts. Ratios are computed from the summed numerators and
+denominators, never averaged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulate.agents import teachers as tch
+from simulate.agents.cohorts import TRACKS
+from simulate.market.labour import DESTINATIONS
+from simulate.results.indicators import INDICATORS
+from simulate.scenario.schema import LEVELS
+from simulate.world import World
+
+COLUMNS = ["scenario", "replication", "year", "region", "level", "dimension", "indicator", "value"]
+"""Columns of ``results.parquet``."""
+
+
+class Recorder:
+    """Collects indicator rows for one replication; :meth:`frame` returns the tidy table."""
+
+    def __init__(self, w: World):
+        sc = w.sc
+        self.levels = list(LEVELS) + ["all", "enterprise"]
+        self.regions = [r.name for r in sc.region.subregions] + [sc.region.name]
+        self._n_l, self._n_r = len(LEVELS), len(sc.region.subregions)
+        self._key = w.schools.level.astype(np.int64) * self._n_r + w.schools.subregion
+        self._chunks: list[tuple[int, np.ndarray, np.ndarray, list[str], str, np.ndarray]] = []
+
+    # -- grids ------------------------------------------------------------------
+    def sum_lr(self, per_school: np.ndarray) -> np.ndarray:
+        """Sum a per-school array (``(S,)`` or ``(S, K)``) to ``(L+1, R+1[, K])`` with totals last."""
+        v = np.asarray(per_school, float)
+        extra = v.shape[1:]
+        g = np.zeros((self._n_l * self._n_r, *extra))
+        np.add.at(g, self._key, v)
+        g = g.reshape(self._n_l, self._n_r, *extra)
+        g = np.concatenate([g, g.sum(axis=1, keepdims=True)], axis=1)
+        return np.concatenate([g, g.sum(axis=0, keepdims=True)], axis=0)
+
+    def grid(self, year: int, indicator: str, grid: np.ndarray, dims: list[str] | None = None) -> None:
+        """Record a ``(L+1, R+1[, K])`` grid of level × region (× dimension) values."""
+        assert indicator in INDICATORS, indicator
+        n_l, n_r = grid.shape[:2]
+        li, ri = np.meshgrid(np.arange(n_l), np.arange(n_r), indexing="ij")
+        if grid.ndim == 2:
+            self._chunks.append((year, li.ravel(), ri.ravel(), ["total"], indicator, grid.ravel()))
+        else:
+            k = grid.shape[2]
+            self._chunks.append((year, np.repeat(li.ravel(), k), np.repeat(ri.ravel(), k), list(dims) * (n_l * n_r),
+                                 indicator, grid.reshape(-1)))
+
+    def ratio(self, year: int, indicator: str, num: np.ndarray, den: np.ndarray) -> None:
+        """Record num/den per cell (NaN where the denominator is zero)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.grid(year, indicator, np.where(den > 0, num / np.where(den > 0, den, 1), np.nan))
+
+    def region_vector(self, year: int, indicator: str, values: np.ndarray, level: str = "enterprise",
+                      dims: list[str] | None = None) -> None:
+        """Record ``(R+1[, K])`` values for one level (default ``enterprise``)."""
+        v = np.asarray(values, float)
+        li = self.levels.index(level)
+        n_r = v.shape[0]
+        if v.ndim == 1:
+            self._chunks.append((year, np.full(n_r, li), np.arange(n_r), ["total"], indicator, v))
+        else:
+            k = v.shape[1]
+            self._chunks.append((year, np.full(n_r * k, li), np.repeat(np.arange(n_r), k), list(dims) * n_r,
+                                 indicator, v.reshape(-1)))
+
+    def province(self, year: int, indicator: str, value, level: str = "enterprise", dims: list[str] | None = None
+                 ) -> None:
+        """Record a province-level value (or a ``(K,)`` breakdown over ``dims``)."""
+        v = np.atleast_1d(np.asarray(value, float))
+        li, ri = self.levels.index(level), len(self.regions) - 1
+        self._chunks.append((year, np.full(v.size, li), np.full(v.size, ri), dims or ["total"], indicator, v))
+
+    # -- output -----------------------------------------------------------------
+    def frame(self, scenario: str, replication: int) -> pd.DataFrame:
+        """The tidy table of everything recorded."""
+        years, lv, rg, dims, inds, vals = [], [], [], [], [], []
+        for year, li, ri, dim, ind, v in self._chunks:
+            n = v.size
+            years.append(np.full(n, year, np.int16))
+            lv.append(li)
+            rg.append(ri)
+            dims.append(np.asarray(dim if len(dim) == n else dim * n, dtype=object))
+            inds.append(np.full(n, ind, dtype=object))
+            vals.append(v)
+        lv_cat = pd.Categorical.from_codes(np.concatenate(lv), categories=self.levels)
+        rg_cat = pd.Categorical.from_codes(np.concatenate(rg), categories=self.regions)
+        return pd.DataFrame({
+            "scenario": pd.Categorical([scenario] * int(sum(len(v) for v in vals))),
+            "replication": np.full(int(sum(len(v) for v in vals)), replication, np.int32),
+            "year": np.concatenate(years),
+            "region": rg_cat,
+            "level": lv_cat,
+            "dimension": pd.Categorical(np.concatenate(dims)),
+            "indicator": pd.Categorical(np.concatenate(inds)),
+            "value": np.concatenate(vals).astype(float),
+        }, columns=COLUMNS)
+
+
+def record_initial(rec: Recorder, w: World) -> None:
+    """The base stock, written for ``base_year − 1`` so the in-school identity holds from the first year."""
+    rec.grid(w.sc.base_year - 1, "in_school", rec.sum_lr(w.in_school()))
+
+
+def record_year(rec: Recorder, w: World) -> None:
+    """Record every indicator of the current year (called in December)."""
+    sc, y, s, t, f, fl = w.sc, w.year, w.schools, w.teachers, w.firms, w.year_flows
+    majors = [f"major:{m.id}" for m in sc.region.majors]
+    inds = [f"industry:{i.id}" for i in sc.region.industries]
+    n_r = len(sc.region.subregions)
+    # students
+    enr = fl["enrollment"]
+    grad = fl["graduates"]
+    rec.grid(y, "enrollment", rec.sum_lr(enr.sum(axis=1)))
+    rec.grid(y, "enrollment", rec.sum_lr(enr), majors)
+    rec.grid(y, "in_school", rec.sum_lr(w.in_school()))
+    rec.grid(y, "in_school", rec.sum_lr(w.students.sum(axis=(2, 3))), majors)
+    rec.grid(y, "in_school", rec.sum_lr(w.students.sum(axis=(1, 2))), [f"track:{x}" for x in TRACKS])
+    rec.grid(y, "graduates", rec.sum_lr(grad.sum(axis=(1, 2))))
+    rec.grid(y, "graduates", rec.sum_lr(grad.sum(axis=2)), majors)
+    rec.grid(y, "dropouts", rec.sum_lr(fl["dropouts"].sum(axis=(1, 2))))
+    rec.grid(y, "enrollment_plan", rec.sum_lr(s.plan.sum(axis=1)))
+    joint = fl["joint_entrants"].sum(axis=1)
+    rec.grid(y, "joint_entrants", rec.sum_lr(joint))
+    rec.ratio(y, "apprenticeship_share", rec.sum_lr(joint), rec.sum_lr(enr.sum(axis=1)))
+    rec.grid(y, "order_trained", rec.sum_lr(grad[:, :, 1:].sum(axis=(1, 2))))
+    rec.grid(y, "order_classes", rec.sum_lr(fl["order_classes"]))
+    mins = fl["order_minimum_classes"]
+    rec.ratio(y, "order_class_compliance", rec.sum_lr((mins >= 0) & (fl["order_classes"] >= mins)),
+              rec.sum_lr(mins >= 0))
+    # destinations (level × sub-region cells from the market)
+    dest = w.market.destinations  # (D, L, R, M, T)
+    d_lr = dest.sum(axis=(3, 4))  # (D, L, R)
+    d_lr = np.concatenate([d_lr, d_lr.sum(axis=2, keepdims=True)], axis=2)
+    d_lr = np.concatenate([d_lr, d_lr.sum(axis=1, keepdims=True)], axis=1)  # (D, L+1, R+1)
+    rec.grid(y, "graduate_destinations", np.moveaxis(d_lr, 0, -1), [f"destination:{d}" for d in DESTINATIONS])
+    rec.grid(y, "progression", d_lr[0])
+    rec.grid(y, "further_study", d_lr[1])
+    rec.grid(y, "outflow", d_lr[4])
+    rec.grid(y, "unemployed", d_lr[5])
+    entering = d_lr[2:].sum(axis=0)
+    rec.ratio(y, "matched_rate", d_lr[2], entering)
+    rec.ratio(y, "local_retention_rate", entering - d_lr[4], entering)
+    rec.province(y, "external_entrants", enr.sum() - w.progressed_into.sum(), level="all")
+    # teachers
+    act, pt, prof = t.active, t.part_time, t.professional
+    rule = sc.levers.teacher_practice
+    ft_s = tch.count_by_school(t, ~pt, s.n)
+    prof_s = tch.count_by_school(t, prof & ~pt, s.n)
+    dual_s = tch.count_by_school(t, t.dual & prof & ~pt, s.n)
+    pt_s = tch.count_by_school(t, pt, s.n)
+    slot = y % tch.WINDOW
+    months = t.practice_months(rule.window_years, slot)
+    comp_s = tch.count_by_school(t, prof & ~pt & (months >= rule.months_required), s.n)
+    senior = act & ~pt & (t.service >= 3)
+    new_ok = tch.count_by_school(t, senior & (t.early_practice >= rule.months_required), s.n)
+    rec.grid(y, "fulltime_teachers", rec.sum_lr(ft_s))
+    rec.grid(y, "professional_teachers", rec.sum_lr(prof_s))
+    rec.grid(y, "dual_qualified_teachers", rec.sum_lr(dual_s))
+    rec.ratio(y, "dual_qualified_share", rec.sum_lr(dual_s), rec.sum_lr(prof_s))
+    has_prof = prof_s > 0
+    rec.ratio(y, "dual_share_compliance", rec.sum_lr(has_prof & (2 * dual_s >= prof_s)), rec.sum_lr(has_prof))
+    rec.grid(y, "part_time_teachers", rec.sum_lr(pt_s))
+    rec.ratio(y, "part_time_share", rec.sum_lr(pt_s), rec.sum_lr(prof_s))
+    rec.ratio(y, "teacher_practice_compliance", rec.sum_lr(comp_s), rec.sum_lr(prof_s))
+    rec.ratio(y, "new_teacher_practice_compliance", rec.sum_lr(new_ok), rec.sum_lr(tch.count_by_school(t, senior, s.n)))
+    rec.ratio(y, "student_teacher_ratio", rec.sum_lr(w.in_school()), rec.sum_lr(ft_s))
+    for name, key in (("teachers_placed_in_practice", "practice_placed"), ("teachers_hired", "teachers_hired"),
+                      ("teachers_certified", "teachers_certified"),
+                      ("teachers_engaged_part_time", "part_time_engaged")):
+        rec.province(y, name, fl[key], level="all")
+    rec.province(y, "teachers_left", fl["teachers_retired"] + fl["teachers_quit"], level="all")
+    # institutions
+    rec.grid(y, "training_bases", rec.sum_lr(s.bases.sum(axis=1)))
+    target = sc.levers.bases_per_major_target.at(y)
+    rec.ratio(y, "bases_per_major_compliance", rec.sum_lr((s.offers & (s.bases >= target)).sum(axis=1)),
+              rec.sum_lr(s.offers.sum(axis=1)))
+    size = sc.behaviour.institutions.consortium_size
+    members = rec.sum_lr(s.consortium)
+    rec.grid(y, "consortia", np.ceil(members / size))
+    rec.ratio(y, "consortium_membership", members, rec.sum_lr(np.ones(s.n)))
+    rec.grid(y, "industrial_colleges", rec.sum_lr(s.industrial_college))
+    rec.ratio(y, "industrial_college_compliance", rec.sum_lr(s.county & s.industrial_college), rec.sum_lr(s.county))
+    # budget
+    b = w.budget
+    rec.grid(y, "appropriations", rec.sum_lr(b.appropriations))
+    rec.grid(y, "surcharge_vocational", rec.sum_lr(b.surcharge_vocational))
+    rec.ratio(y, "per_student_funding", rec.sum_lr(b.appropriations), rec.sum_lr(_students_paid(w)))
+    rec.province(y, "surcharge_vocational_share", sc.levers.surcharge_vocational_share.at(y), level="all")
+    rec.province(y, "credits_foregone", b.credits_foregone)
+    rec.province(y, "public_cost", b.public_cost, level="all")
+    # enterprises and labour market
+    m = w.market
+    rec.province(y, "demand", m.vacancies, dims=inds)
+    rec.province(y, "supply", m.supply, dims=inds)
+    rec.province(y, "matched", m.matched, dims=inds)
+    rec.province(y, "shortage", m.shortage, dims=inds)
+    rec.province(y, "surplus", m.surplus, dims=inds)
+    mm = m.mismatch_by_industry()
+    rec.province(y, "mismatch", mm, dims=inds)
+    for name, v in (("demand", m.vacancies), ("supply", m.supply), ("matched", m.matched),
+                    ("shortage", m.shortage), ("surplus", m.surplus)):
+        rec.province(y, name, v.sum())
+    rec.province(y, "mismatch_index", m.mismatch_index())
+    prio = np.array([i.priority for i in sc.region.industries])
+    rec.province(y, "max_priority_mismatch", mm[prio].max() if prio.any() else 0.0)
+    wgt = f.weight
+    part = f.participating
+    def by_r(values):
+        v = np.bincount(f.subregion, weights=values, minlength=n_r)
+        return np.append(v, v.sum())
+    firms_r = by_r(wgt)
+    part_r = by_r(wgt * part)
+    rec.region_vector(y, "participating_enterprises", part_r)
+    rec.region_vector(y, "certified_enterprises", by_r(wgt * (f.state == 2)))
+    rec.region_vector(y, "enterprise_participation_rate", part_r / np.maximum(firms_r, 1e-12))
+    large = f.large
+    rec.region_vector(y, "large_enterprise_participation_rate",
+                      by_r(wgt * (part & large)) / np.maximum(by_r(wgt * large), 1e-12))
+    staff_r = by_r(wgt * f.employees)
+    part_staff_r = by_r(wgt * f.employees * part)
+    posts = float(fl["practice_posts"])
+    rec.province(y, "practice_posts", posts)
+    rec.province(y, "practice_posts_rate", posts / part_staff_r[-1] if part_staff_r[-1] > 0 else 0.0)
+    rec.region_vector(y, "staff_trained_share", part_staff_r * sc.behaviour.enterprises.staff_training_share
+                      / np.maximum(staff_r, 1e-12))
+    rec.region_vector(y, "employees", staff_r)
+    rec.region_vector(y, "seats_offered", part_staff_r * sc.behaviour.enterprises.seats_per_100_staff / 100)
+
+
+def _students_paid(w: World) -> np.ndarray:
+    """Students on whom appropriations were paid in January (the stock the budget used)."""
+    fund = w.year_flows["funding_per_school"]
+    return np.divide(w.budget.appropriations, fund, out=np.zeros_like(fund), where=fund > 0)
