@@ -16,7 +16,7 @@ from simulate.agents.schools import adjust_plan
 from simulate.market.labour import place_graduates, vacancies
 from simulate.policy.budget import january_budget
 from simulate.scenario.schema import LEVELS, TIERS
-from simulate.world import World
+from simulate.world import World, group_sum
 
 SECONDARY = (LEVELS.index("secondary_vocational"), LEVELS.index("technical_school"))
 NEXT_LEVEL = {0: 2, 1: 2, 2: 3}
@@ -83,9 +83,7 @@ def graduate_july(w: World) -> None:
     n_l, n_r = len(LEVELS), len(sc.region.subregions)
     n_m, n_t = s.offers.shape[1], len(TRACKS)
     key = s.level.astype(np.int64) * n_r + s.subregion
-    grads = np.zeros((n_l * n_r, n_m, n_t), np.int64)
-    np.add.at(grads, key, step.graduates)
-    grads = grads.reshape(n_l, n_r, n_m, n_t)
+    grads = np.rint(group_sum(key, step.graduates, n_l * n_r)).astype(np.int64).reshape(n_l, n_r, n_m, n_t)
     rc = w.rng["cohorts"]
     prog_rate = np.asarray(coh.progression_rate.as_tuple())
     further_rate = np.asarray(coh.further_study_rate.as_tuple())
@@ -142,19 +140,18 @@ def enrol_september(w: World) -> None:
     # joint-training seats from cooperating firms, by sub-region and major
     f = w.firms
     n_r, n_i = len(sc.region.subregions), len(sc.region.industries)
-    seats_ri = np.zeros((n_r, n_i))
     coop = f.participating
-    np.add.at(seats_ri, (f.subregion[coop], f.industry[coop]),
-              f.weight[coop] * f.employees[coop] * sc.behaviour.enterprises.seats_per_100_staff / 100)
+    seats_ri = group_sum(f.subregion[coop].astype(np.int64) * n_i + f.industry[coop],
+                         f.weight[coop] * f.employees[coop] * sc.behaviour.enterprises.seats_per_100_staff / 100,
+                         n_r * n_i).reshape(n_r, n_i)
     col = w.relevance / np.maximum(w.relevance.sum(axis=0, keepdims=True), 1e-12)
     seats_rm = seats_ri @ col.T
-    ent_rm = np.zeros((n_r, s.offers.shape[1]))
-    np.add.at(ent_rm, s.subregion, entrants)
+    ent_rm = group_sum(s.subregion, entrants, n_r)
     share = np.divide(entrants, ent_rm[s.subregion], out=np.zeros(entrants.shape), where=ent_rm[s.subregion] > 0)
     seats = seats_rm[s.subregion] * share
     ocm = sc.levers.order_class_minimum
     minimum = np.array([getattr(ocm, tr) for tr in TIERS])[s.tier] * inst.order_class_size
-    applies = s.level == LEVELS.index("secondary_vocational")
+    applies = (s.level == LEVELS.index("secondary_vocational")) & (y >= ocm.from_year)
     if ocm.subregions is not None:
         names = [r.name for r in sc.region.subregions]
         applies &= np.isin(np.array(names)[s.subregion], ocm.subregions)
@@ -212,13 +209,12 @@ def _institutions(w: World) -> None:
     inst = sc.behaviour.institutions
     n_r, n_i = len(sc.region.subregions), len(sc.region.industries)
     coop = f.participating
-    cap_ri = np.zeros((n_r, n_i))
-    np.add.at(cap_ri, (f.subregion[coop], f.industry[coop]), f.weight[coop] * sc.behaviour.enterprises.bases_per_firm)
+    cap_ri = group_sum(f.subregion[coop].astype(np.int64) * n_i + f.industry[coop],
+                       f.weight[coop] * sc.behaviour.enterprises.bases_per_firm, n_r * n_i).reshape(n_r, n_i)
     col = w.relevance / np.maximum(w.relevance.sum(axis=0, keepdims=True), 1e-12)
     cap_rm = cap_ri @ col.T
     target = sc.levers.bases_per_major_target.at(w.year)
-    offered_rm = np.zeros_like(cap_rm)
-    np.add.at(offered_rm, s.subregion, s.offers.astype(float))
+    offered_rm = group_sum(s.subregion, s.offers, n_r)
     total_rm = np.floor(np.minimum(cap_rm, offered_rm * target) + 1e-9).astype(np.int64)
     bases = np.zeros(s.offers.shape, np.int64)
     for r in range(n_r):  # spread each sub-region's bases evenly over the school-majors offering the major

@@ -46,9 +46,12 @@ def advance(
     Returns:
         Dropouts and graduates per school × major × track.
     """
-    n_s, _, n_g, _ = students.shape
-    p = np.broadcast_to(dropout[:, None, None, None], students.shape)
-    lost = rng.binomial(students, p)
+    n_s = students.shape[0]
+    flat = students.reshape(-1)
+    occupied = np.flatnonzero(flat)  # most cells are empty: draw only where people are
+    per_school = flat.size // n_s
+    lost = np.zeros_like(students)
+    lost.reshape(-1)[occupied] = rng.binomial(flat[occupied], dropout[occupied // per_school])
     students -= lost
     idx = np.arange(n_s)
     graduates = students[idx, :, final_grade, :].copy()

@@ -28,7 +28,7 @@ class Teachers:
         part_time: enterprise part-time teacher (兼职).
         dual: certified dual-qualified (双师型).
         service: years of service.
-        practice: ``(N, WINDOW)`` months of enterprise practice per year, ring buffer by year.
+        practice: ``(WINDOW, N)`` months of enterprise practice per year, ring buffer by year.
         early_practice: months of practice in the first three years of service.
     """
 
@@ -51,7 +51,7 @@ class Teachers:
             part_time=np.zeros(capacity, bool),
             dual=np.zeros(capacity, bool),
             service=np.zeros(capacity, np.int16),
-            practice=np.zeros((capacity, WINDOW), np.int8),
+            practice=np.zeros((WINDOW, capacity), np.int8),
             early_practice=np.zeros(capacity, np.int16),
         )
 
@@ -70,7 +70,7 @@ class Teachers:
         self.part_time[slots] = part_time
         self.dual[slots] = False if dual is None else dual
         self.service[slots] = 0 if service is None else service
-        self.practice[slots] = 0
+        self.practice[:, slots] = 0
         self.early_practice[slots] = 0
         return slots
 
@@ -78,12 +78,15 @@ class Teachers:
         extra = max(at_least, self.active.size // 2)
         more = Teachers.empty(extra)
         for name in self.__dataclass_fields__:
-            setattr(self, name, np.concatenate([getattr(self, name), getattr(more, name)]))
+            axis = 1 if name == "practice" else 0
+            setattr(self, name, np.concatenate([getattr(self, name), getattr(more, name)], axis=axis))
 
     def practice_months(self, window_years: int, year_slot: int) -> np.ndarray:
         """Months of practice in the last ``window_years`` years (including this one)."""
-        cols = (year_slot - np.arange(min(window_years, WINDOW))) % WINDOW
-        return self.practice[:, cols].sum(axis=1, dtype=np.int32)
+        total = np.zeros(self.active.size, np.int16)
+        for k in range(min(window_years, WINDOW)):
+            total += self.practice[(year_slot - k) % WINDOW]
+        return total
 
     def needs_practice(self, months_required: int, window_years: int, year_slot: int) -> np.ndarray:
         """Full-time specialty teachers short of the practice rule."""
@@ -98,15 +101,15 @@ def summer_practice(t: Teachers, posts: float, months_per_post: int, enforcement
     Returns:
         The number of teachers placed (≤ posts).
     """
-    t.practice[:, year_slot] = 0
-    needy = t.needs_practice(months_required, window_years, year_slot)
-    seekers = np.flatnonzero(needy & (rng.random(needy.size) < enforcement))
+    t.practice[year_slot] = 0
+    needy = np.flatnonzero(t.needs_practice(months_required, window_years, year_slot))
+    seekers = needy[rng.random(needy.size) < enforcement]
     n_posts = int(posts)
     if seekers.size > n_posts:
         new = t.service[seekers] < 3
         order = np.lexsort((rng.random(seekers.size), ~new))
         seekers = seekers[order[:n_posts]]
-    t.practice[seekers, year_slot] = months_per_post
+    t.practice[year_slot, seekers] = months_per_post
     early = seekers[t.service[seekers] < 3]
     t.early_practice[early] += months_per_post
     return int(seekers.size)
@@ -157,3 +160,31 @@ def engage_part_time(t: Teachers, n_by_school: np.ndarray) -> int:
 def count_by_school(t: Teachers, mask: np.ndarray, n_schools: int) -> np.ndarray:
     """Count active teachers matching ``mask`` per school."""
     return np.bincount(t.school[mask & t.active], minlength=n_schools)
+
+
+def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-school counts of every teacher kind the recorder reports, in one pass over the records.
+
+    Args:
+        compliant: per record, meets the practice rule in the current window.
+        early_ok: per record, did the required months in the first three years of service.
+    """
+    idx = np.flatnonzero(t.active)
+    code = (t.part_time[idx].astype(np.int64) | (t.professional[idx] << 1) | (t.dual[idx] << 2)
+            | (compliant[idx] << 3) | ((t.service[idx] >= 3) << 4) | (early_ok[idx] << 5))
+    table = np.bincount(t.school[idx].astype(np.int64) * 64 + code, minlength=n_schools * 64).reshape(n_schools, 64)
+    c = np.arange(64)
+    pt, prof, dual, comp, senior, early = ((c >> k) & 1 == 1 for k in range(6))
+
+    def pick(sel: np.ndarray) -> np.ndarray:
+        return table[:, sel].sum(axis=1)
+
+    return {
+        "fulltime": pick(~pt),
+        "professional": pick(~pt & prof),
+        "dual": pick(~pt & prof & dual),
+        "part_time": pick(pt),
+        "compliant": pick(~pt & prof & comp),
+        "senior": pick(~pt & senior),
+        "senior_early_ok": pick(~pt & senior & early),
+    }

@@ -16,7 +16,7 @@ from simulate.agents.cohorts import TRACKS
 from simulate.market.labour import DESTINATIONS
 from simulate.results.indicators import INDICATORS
 from simulate.scenario.schema import LEVELS
-from simulate.world import World
+from simulate.world import World, group_sum
 
 COLUMNS = ["scenario", "replication", "year", "region", "level", "dimension", "indicator", "value"]
 """Columns of ``results.parquet``."""
@@ -30,30 +30,41 @@ class Recorder:
         self.levels = list(LEVELS) + ["all", "enterprise"]
         self.regions = [r.name for r in sc.region.subregions] + [sc.region.name]
         self._n_l, self._n_r = len(LEVELS), len(sc.region.subregions)
-        self._key = w.schools.level.astype(np.int64) * self._n_r + w.schools.subregion
-        self._chunks: list[tuple[int, np.ndarray, np.ndarray, list[str], str, np.ndarray]] = []
+        key = w.schools.level.astype(np.int64) * self._n_r + w.schools.subregion
+        self._onehot = np.zeros((self._n_l * self._n_r, key.size))
+        self._onehot[key, np.arange(key.size)] = 1.0
+        li, ri = np.meshgrid(np.arange(self._n_l + 1), np.arange(self._n_r + 1), indexing="ij")
+        self._li, self._ri = li.ravel(), ri.ravel()
+        self._chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, str, np.ndarray]] = []
+        self._dims: dict[str, int] = {"total": 0}
+        self._dim_codes: dict[tuple[str, ...], np.ndarray] = {}
+
+    def _codes(self, dims: list[str] | None, n: int) -> np.ndarray:
+        """Integer codes of ``dims`` (a breakdown repeated to ``n`` rows; ``None`` = total)."""
+        key = tuple(dims) if dims else ("total",)
+        base = self._dim_codes.get(key)
+        if base is None:
+            base = np.array([self._dims.setdefault(d, len(self._dims)) for d in key], np.int32)
+            self._dim_codes[key] = base
+        return np.tile(base, n // base.size)
 
     # -- grids ------------------------------------------------------------------
     def sum_lr(self, per_school: np.ndarray) -> np.ndarray:
         """Sum a per-school array (``(S,)`` or ``(S, K)``) to ``(L+1, R+1[, K])`` with totals last."""
         v = np.asarray(per_school, float)
-        extra = v.shape[1:]
-        g = np.zeros((self._n_l * self._n_r, *extra))
-        np.add.at(g, self._key, v)
-        g = g.reshape(self._n_l, self._n_r, *extra)
+        g = (self._onehot @ v).reshape(self._n_l, self._n_r, *v.shape[1:])
         g = np.concatenate([g, g.sum(axis=1, keepdims=True)], axis=1)
         return np.concatenate([g, g.sum(axis=0, keepdims=True)], axis=0)
 
     def grid(self, year: int, indicator: str, grid: np.ndarray, dims: list[str] | None = None) -> None:
         """Record a ``(L+1, R+1[, K])`` grid of level × region (× dimension) values."""
         assert indicator in INDICATORS, indicator
-        n_l, n_r = grid.shape[:2]
-        li, ri = np.meshgrid(np.arange(n_l), np.arange(n_r), indexing="ij")
+        li, ri = self._li, self._ri
         if grid.ndim == 2:
-            self._chunks.append((year, li.ravel(), ri.ravel(), ["total"], indicator, grid.ravel()))
+            self._chunks.append((year, li, ri, self._codes(None, li.size), indicator, grid.ravel()))
         else:
             k = grid.shape[2]
-            self._chunks.append((year, np.repeat(li.ravel(), k), np.repeat(ri.ravel(), k), list(dims) * (n_l * n_r),
+            self._chunks.append((year, np.repeat(li, k), np.repeat(ri, k), self._codes(dims, li.size * k),
                                  indicator, grid.reshape(-1)))
 
     def ratio(self, year: int, indicator: str, num: np.ndarray, den: np.ndarray) -> None:
@@ -68,42 +79,39 @@ class Recorder:
         li = self.levels.index(level)
         n_r = v.shape[0]
         if v.ndim == 1:
-            self._chunks.append((year, np.full(n_r, li), np.arange(n_r), ["total"], indicator, v))
+            self._chunks.append((year, np.full(n_r, li), np.arange(n_r), self._codes(None, n_r), indicator, v))
         else:
             k = v.shape[1]
-            self._chunks.append((year, np.full(n_r * k, li), np.repeat(np.arange(n_r), k), list(dims) * n_r,
-                                 indicator, v.reshape(-1)))
+            self._chunks.append((year, np.full(n_r * k, li), np.repeat(np.arange(n_r), k),
+                                 self._codes(dims, n_r * k), indicator, v.reshape(-1)))
 
     def province(self, year: int, indicator: str, value, level: str = "enterprise", dims: list[str] | None = None
                  ) -> None:
         """Record a province-level value (or a ``(K,)`` breakdown over ``dims``)."""
         v = np.atleast_1d(np.asarray(value, float))
         li, ri = self.levels.index(level), len(self.regions) - 1
-        self._chunks.append((year, np.full(v.size, li), np.full(v.size, ri), dims or ["total"], indicator, v))
+        self._chunks.append((year, np.full(v.size, li), np.full(v.size, ri), self._codes(dims, v.size), indicator, v))
 
     # -- output -----------------------------------------------------------------
     def frame(self, scenario: str, replication: int) -> pd.DataFrame:
         """The tidy table of everything recorded."""
-        years, lv, rg, dims, inds, vals = [], [], [], [], [], []
-        for year, li, ri, dim, ind, v in self._chunks:
-            n = v.size
-            years.append(np.full(n, year, np.int16))
-            lv.append(li)
-            rg.append(ri)
-            dims.append(np.asarray(dim if len(dim) == n else dim * n, dtype=object))
-            inds.append(np.full(n, ind, dtype=object))
-            vals.append(v)
-        lv_cat = pd.Categorical.from_codes(np.concatenate(lv), categories=self.levels)
-        rg_cat = pd.Categorical.from_codes(np.concatenate(rg), categories=self.regions)
+        names = list(INDICATORS)
+        code = {n: i for i, n in enumerate(names)}
+        sizes = np.array([c[5].size for c in self._chunks])
+        n = int(sizes.sum())
+        years = np.repeat(np.array([c[0] for c in self._chunks], np.int16), sizes)
+        inds = np.repeat(np.array([code[c[4]] for c in self._chunks], np.int32), sizes)
+        cat = pd.Categorical.from_codes
+        dim_names = sorted(self._dims, key=self._dims.get)
         return pd.DataFrame({
-            "scenario": pd.Categorical([scenario] * int(sum(len(v) for v in vals))),
-            "replication": np.full(int(sum(len(v) for v in vals)), replication, np.int32),
-            "year": np.concatenate(years),
-            "region": rg_cat,
-            "level": lv_cat,
-            "dimension": pd.Categorical(np.concatenate(dims)),
-            "indicator": pd.Categorical(np.concatenate(inds)),
-            "value": np.concatenate(vals).astype(float),
+            "scenario": cat(np.zeros(n, np.int8), categories=[scenario]),
+            "replication": np.full(n, replication, np.int32),
+            "year": years,
+            "region": cat(np.concatenate([c[2] for c in self._chunks]), categories=self.regions),
+            "level": cat(np.concatenate([c[1] for c in self._chunks]), categories=self.levels),
+            "dimension": cat(np.concatenate([c[3] for c in self._chunks]), categories=dim_names),
+            "indicator": cat(inds, categories=names),
+            "value": np.concatenate([c[5] for c in self._chunks]).astype(float),
         }, columns=COLUMNS)
 
 
@@ -153,17 +161,11 @@ def record_year(rec: Recorder, w: World) -> None:
     rec.ratio(y, "local_retention_rate", entering - d_lr[4], entering)
     rec.province(y, "external_entrants", enr.sum() - w.progressed_into.sum(), level="all")
     # teachers
-    act, pt, prof = t.active, t.part_time, t.professional
     rule = sc.levers.teacher_practice
-    ft_s = tch.count_by_school(t, ~pt, s.n)
-    prof_s = tch.count_by_school(t, prof & ~pt, s.n)
-    dual_s = tch.count_by_school(t, t.dual & prof & ~pt, s.n)
-    pt_s = tch.count_by_school(t, pt, s.n)
-    slot = y % tch.WINDOW
-    months = t.practice_months(rule.window_years, slot)
-    comp_s = tch.count_by_school(t, prof & ~pt & (months >= rule.months_required), s.n)
-    senior = act & ~pt & (t.service >= 3)
-    new_ok = tch.count_by_school(t, senior & (t.early_practice >= rule.months_required), s.n)
+    months = t.practice_months(rule.window_years, y % tch.WINDOW)
+    kinds = tch.counts_by_kind(t, s.n, months >= rule.months_required, t.early_practice >= rule.months_required)
+    ft_s, prof_s, dual_s, pt_s = kinds["fulltime"], kinds["professional"], kinds["dual"], kinds["part_time"]
+    comp_s, new_ok = kinds["compliant"], kinds["senior_early_ok"]
     rec.grid(y, "fulltime_teachers", rec.sum_lr(ft_s))
     rec.grid(y, "professional_teachers", rec.sum_lr(prof_s))
     rec.grid(y, "dual_qualified_teachers", rec.sum_lr(dual_s))
@@ -173,7 +175,7 @@ def record_year(rec: Recorder, w: World) -> None:
     rec.grid(y, "part_time_teachers", rec.sum_lr(pt_s))
     rec.ratio(y, "part_time_share", rec.sum_lr(pt_s), rec.sum_lr(prof_s))
     rec.ratio(y, "teacher_practice_compliance", rec.sum_lr(comp_s), rec.sum_lr(prof_s))
-    rec.ratio(y, "new_teacher_practice_compliance", rec.sum_lr(new_ok), rec.sum_lr(tch.count_by_school(t, senior, s.n)))
+    rec.ratio(y, "new_teacher_practice_compliance", rec.sum_lr(new_ok), rec.sum_lr(kinds["senior"]))
     rec.ratio(y, "student_teacher_ratio", rec.sum_lr(w.in_school()), rec.sum_lr(ft_s))
     for name, key in (("teachers_placed_in_practice", "practice_placed"), ("teachers_hired", "teachers_hired"),
                       ("teachers_certified", "teachers_certified"),
@@ -214,21 +216,16 @@ def record_year(rec: Recorder, w: World) -> None:
     rec.province(y, "mismatch_index", m.mismatch_index())
     prio = np.array([i.priority for i in sc.region.industries])
     rec.province(y, "max_priority_mismatch", mm[prio].max() if prio.any() else 0.0)
-    wgt = f.weight
-    part = f.participating
-    def by_r(values):
-        v = np.bincount(f.subregion, weights=values, minlength=n_r)
-        return np.append(v, v.sum())
-    firms_r = by_r(wgt)
-    part_r = by_r(wgt * part)
+    part, large = f.participating, f.large
+    cols = np.stack([np.ones_like(f.weight), part, f.state == 2, large, part & large, f.employees,
+                     f.employees * part], axis=1) * f.weight[:, None]
+    by_r = group_sum(f.subregion, cols, n_r)
+    by_r = np.vstack([by_r, by_r.sum(axis=0)])
+    firms_r, part_r, cert_r, large_r, part_large_r, staff_r, part_staff_r = by_r.T
     rec.region_vector(y, "participating_enterprises", part_r)
-    rec.region_vector(y, "certified_enterprises", by_r(wgt * (f.state == 2)))
+    rec.region_vector(y, "certified_enterprises", cert_r)
     rec.region_vector(y, "enterprise_participation_rate", part_r / np.maximum(firms_r, 1e-12))
-    large = f.large
-    rec.region_vector(y, "large_enterprise_participation_rate",
-                      by_r(wgt * (part & large)) / np.maximum(by_r(wgt * large), 1e-12))
-    staff_r = by_r(wgt * f.employees)
-    part_staff_r = by_r(wgt * f.employees * part)
+    rec.region_vector(y, "large_enterprise_participation_rate", part_large_r / np.maximum(large_r, 1e-12))
     posts = float(fl["practice_posts"])
     rec.province(y, "practice_posts", posts)
     rec.province(y, "practice_posts_rate", posts / part_staff_r[-1] if part_staff_r[-1] > 0 else 0.0)

@@ -277,6 +277,7 @@ class OrderClassMinimum(Strict):
     B: int = Field(ge=0, le=100)
     other: int = Field(ge=0, le=100)
     subregions: list[Identifier] | None = Field(default=None, description="where the rule applies (all if absent)")
+    from_year: int = Field(default=1990, ge=1990, le=2100, description="first September the rule applies")
 
 
 class Funding(Strict):

@@ -1,0 +1,72 @@
+"""Engine benchmark: wall time and peak memory of one replication, scaling, calendar overhead.
+
+    python benchmarks/engine.py [--repeat 7]
+
+Each case runs in a fresh subprocess so its peak resident memory (ru_maxrss) is its own.
+Targets (2-core machine): ≤ 100 ms per baseline replication, ≤ 300 MB peak, calendar
+overhead ≤ 5%, time growing no faster than linearly with population.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "jiangxi_baseline.yaml"
+
+
+def measure(case: str, repeat: int) -> dict:
+    """Run inside the child: time ``repeat`` replications of one case."""
+    import simulate
+    from simulate.engine import run_bare_loop, simulate_replication
+
+    loaded = simulate.load_scenario(BASELINE)
+    sc = loaded.scenario
+    if case.startswith("scale"):
+        sc = sc.model_copy(update={"scale": float(case[5:])})
+    fn = run_bare_loop if case == "bare_loop" else simulate_replication
+    fn(sc, 0, 0)  # warm-up: imports, first-touch allocations
+    times = []
+    for r in range(repeat):
+        t0 = time.perf_counter()
+        fn(sc, 0, r + 1)
+        times.append(time.perf_counter() - t0)
+    return {"case": case, "median_s": statistics.median(times), "min_s": min(times),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> None:
+    """Run every case in its own process and print a table."""
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--case", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.case:
+        print(json.dumps(measure(args.case, args.repeat)))
+        return
+    rows = []
+    for case in ("calendar", "bare_loop", "scale10"):
+        out = subprocess.run([sys.executable, __file__, "--case", case, "--repeat", str(args.repeat)],
+                             check=True, capture_output=True, text=True).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+    by = {r["case"]: r for r in rows}
+    print(f"{'case':<22}{'median ms':>12}{'min ms':>10}{'peak MB':>10}")
+    for r in rows:
+        label = {"calendar": "baseline (simpy)", "bare_loop": "baseline (bare loop)",
+                 "scale10": "baseline ×10 people"}[r["case"]]
+        print(f"{label:<22}{r['median_s'] * 1e3:>12.1f}{r['min_s'] * 1e3:>10.1f}{r['peak_mb']:>10.0f}")
+    overhead = by["calendar"]["min_s"] / by["bare_loop"]["min_s"] - 1
+    growth = by["scale10"]["median_s"] / by["calendar"]["median_s"]
+    print(f"\ncalendar overhead vs bare loop (min): {overhead:+.1%}")
+    print(f"time at 10× population / baseline: {growth:.2f}× (linear would be 10×)")
+
+
+if __name__ == "__main__":
+    main()
