@@ -11,8 +11,8 @@ import os
 import sys
 from enum import IntEnum
 
-import click
 import typer
+from typer.exceptions import TyperException
 
 from simulate.scenario.errors import ScenarioError
 
@@ -55,26 +55,30 @@ def main(argv: list[str] | None = None) -> int:
         status = ExitStatus.OK
     except ScenarioError as exc:
         for problem in exc.problems:
-            click.echo(f"error: {problem.format()}", err=True)
+            typer.echo(f"error: {problem.format()}", err=True)
         status = ExitStatus.BAD_INPUT
     except BadInput as exc:
-        click.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {exc}", err=True)
         status = ExitStatus.BAD_INPUT
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         status = ExitStatus(exc.exit_code) if exc.exit_code in (0, 1, 2) else ExitStatus.INTERNAL_ERROR
-    except click.ClickException as exc:
-        exc.show()
-        status = ExitStatus.BAD_INPUT
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
         status = ExitStatus.INTERNAL_ERROR
+    except TyperException as exc:  # usage errors: unknown command or option, bad option value
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            typer.echo(f"error: {exc}", err=True)
+        status = ExitStatus.BAD_INPUT
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        typer.echo("interrupted", err=True)
         status = ExitStatus.INTERNAL_ERROR
     except Exception as exc:  # the last line of defence: no traceback for users
         if os.environ.get("TALENTSIM_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (set TALENTSIM_DEBUG=1 for a traceback)", err=True)
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set TALENTSIM_DEBUG=1 for a traceback)", err=True)
         status = ExitStatus.INTERNAL_ERROR
     if argv is None:
         sys.exit(int(status))
