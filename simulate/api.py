@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from simulate.engine import simulate_replication
+from simulate.goals.catalogue import scenario_goals
+from simulate.goals.verdicts import bands, judge, summarise
 from simulate.results.runfolder import json_writer, text_writer, write_folder
 from simulate.scenario import LoadedScenario, Scenario, load_scenario
 
@@ -82,12 +84,32 @@ class RunResult:
             "rows": int(len(self.frame)),
         }
 
-    def write(self, out: str | Path) -> Path:
-        """Write the run folder (atomically): resolved scenario, results, summary."""
+    def goal_verdicts(self) -> pd.DataFrame:
+        """Per goal, deadline and replication: judged value, met, year first met, margins."""
+        sc = self.scenario
+        return judge(self.frame, scenario_goals(sc.goals), sc.region.name, sc.base_year, sc.horizon)
+
+    def goals(self, verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The ``goals.csv`` table: P(met) with Wilson 95% interval, value bands, median year met."""
+        verdicts = self.goal_verdicts() if verdicts is None else verdicts
+        return summarise(verdicts, scenario_goals(self.scenario.goals))
+
+    def bands(self) -> pd.DataFrame:
+        """p05–p95 of every indicator cell over replications (``bands.parquet``)."""
+        return bands(self.frame)
+
+    def write(self, out: str | Path, verdicts: pd.DataFrame | None = None) -> Path:
+        """Write the run folder (atomically): resolved scenario, results, bands, goals, summary."""
         frame = self.frame
+        verdicts = self.goal_verdicts() if verdicts is None else verdicts
+        goals = self.goals(verdicts)
+        band = self.bands()
         return write_folder(Path(out), {
             "scenario.resolved.yaml": text_writer(self.loaded.resolved_yaml()),
             "results.parquet": lambda p: frame.to_parquet(p, index=False),
+            "bands.parquet": lambda p: band.to_parquet(p, index=False),
+            "goal_verdicts.parquet": lambda p: verdicts.to_parquet(p, index=False),
+            "goals.csv": lambda p: goals.to_csv(p, index=False),
             "summary.json": json_writer(self.summary()),
         })
 

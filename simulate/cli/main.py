@@ -39,9 +39,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from simulate.cli import indicators, run, schema, validate
+    from simulate.cli import goals, indicators, run, schema, validate
 
-    for module in (run, validate, schema, indicators):
+    for module in (run, validate, schema, indicators, goals):
         module.register(app)
 
 

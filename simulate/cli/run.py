@@ -45,8 +45,11 @@ def run_command(
         raise BadInput(f"scenario file {str(path)!r} not found")
     loaded = simulate.load_scenario(path)
     result = simulate.run(loaded, seed=seed, replications=reps, workers=workers)
-    folder = result.write(out or Path("runs") / loaded.scenario.name)
+    verdicts = result.goal_verdicts()
+    folder = result.write(out or Path("runs") / loaded.scenario.name, verdicts=verdicts)
     typer.echo(format_summary(result))
+    typer.echo("")
+    typer.echo(format_verdicts(result.goals(verdicts), result.replications))
     typer.echo(f"\nrun folder: {folder}  ({result.replications} replication(s), {result.runtime_s:.2f} s)")
 
 
@@ -67,4 +70,21 @@ def format_summary(result) -> str:
             v = med.get((name, level, y))
             cells.append(("—" if v is None or v != v else fmt.format(v)).rjust(16))
         lines.append(name.ljust(width) + "".join(cells))
+    return "\n".join(lines)
+
+
+def format_verdicts(goals, replications: int) -> str:
+    """The verdict table: goal, deadline, P(met) with its interval, median year first met; proxies marked."""
+    import pandas as pd
+
+    modelled = goals[goals.status == "modelled"]
+    lines = [f"goal verdicts over {replications} replication(s) (* = proxy of a qualitative goal)",
+             f"{'goal':<38}{'deadline':<30}{'P(met)':>8}  {'95% CI':<13}{'year met':>9}"]
+    for row in modelled.itertuples():
+        year = "—" if pd.isna(row.median_year_first_met) else f"{row.median_year_first_met:.0f}"
+        ci = f"{row.probability_ci_low:.2f}–{row.probability_ci_high:.2f}"
+        mark = "*" if row.proxy else " "
+        lines.append(f"{mark}{row.goal_id:<37}{row.deadline:<30}{row.probability_met:>8.2f}  {ci:<13}{year:>9}")
+    rest = goals[goals.status != "modelled"]
+    lines.append(f"({len(rest)} catalogue targets not modelled or outside the horizon: see goals.csv)")
     return "\n".join(lines)

@@ -318,6 +318,22 @@ class Levers(Strict):
     certificate_subsidy: YuanPath = Field(description="subsidy per certified employee (yuan)")
 
 
+class GoalOverride(Strict):
+    """A planner's local target or deadline for a catalogue goal."""
+
+    target: float | None = None
+    target_low: float | None = None
+    target_high: float | None = None
+    deadline: dict[Literal["year", "month"], int] | None = None
+
+
+class GoalSettings(Strict):
+    """Goals a scenario adds to the catalogue, and overrides of catalogue targets and deadlines."""
+
+    add: list[dict] = Field(default_factory=list, description="goals in the catalogue's format")
+    override: dict[str, GoalOverride] = Field(default_factory=dict, description="goal id → new target/deadline")
+
+
 class Scenario(Strict):
     """A complete, validated scenario: region, behaviour and levers over a horizon."""
 
@@ -332,6 +348,7 @@ class Scenario(Strict):
     region: Region
     behaviour: Behaviour
     levers: Levers
+    goals: GoalSettings = Field(default_factory=GoalSettings)
 
     @model_validator(mode="after")
     def _years(self) -> Scenario:
@@ -339,6 +356,12 @@ class Scenario(Strict):
             raise ValueError(f"horizon ({self.horizon}) must be after base_year ({self.base_year})")
         majors = {m.id for m in self.region.majors}
         adj = self.levers.enrollment_adjustment
+        from simulate.goals.catalogue import scenario_goals  # goals are data; no engine import
+
+        try:
+            scenario_goals(self.goals)
+        except Exception as exc:  # report a malformed goal like any other schema problem
+            raise ValueError(f"goals: {exc}".replace("\n", "; ")) from None
         ocm = self.levers.order_class_minimum.subregions or []
         unknown_sub = set(ocm) - {s.name for s in self.region.subregions}
         if unknown_sub:
