@@ -52,7 +52,11 @@ class Recorder:
     def sum_lr(self, per_school: np.ndarray) -> np.ndarray:
         """Sum a per-school array (``(S,)`` or ``(S, K)``) to ``(L+1, R+1[, K])`` with totals last."""
         v = np.asarray(per_school, float)
-        g = (self._onehot @ v).reshape(self._n_l, self._n_r, *v.shape[1:])
+        return self.with_totals((self._onehot @ v).reshape(self._n_l, self._n_r, *v.shape[1:]))
+
+    @staticmethod
+    def with_totals(g: np.ndarray) -> np.ndarray:
+        """Append the province column and the ``all`` levels row to an ``(L, R[, K])`` grid."""
         g = np.concatenate([g, g.sum(axis=1, keepdims=True)], axis=1)
         return np.concatenate([g, g.sum(axis=0, keepdims=True)], axis=0)
 
@@ -189,7 +193,7 @@ def record_year(rec: Recorder, w: World) -> None:
               rec.sum_lr(s.offers.sum(axis=1)))
     size = sc.behaviour.institutions.consortium_size
     members = rec.sum_lr(s.consortium)
-    rec.grid(y, "consortia", np.ceil(members / size))
+    rec.grid(y, "consortia", rec.with_totals(np.ceil(members[:-1, :-1] / size)))
     rec.ratio(y, "consortium_membership", members, rec.sum_lr(np.ones(s.n)))
     rec.grid(y, "industrial_colleges", rec.sum_lr(s.industrial_college))
     rec.ratio(y, "industrial_college_compliance", rec.sum_lr(s.county & s.industrial_college), rec.sum_lr(s.county))

@@ -67,8 +67,15 @@ def test_missing_scenario_file_is_bad_input(tmp_path, capsys):
 def test_run_writes_a_self_describing_folder(tmp_path, small_scenario_file, capsys):
     out = tmp_path / "run"
     assert main(["run", str(small_scenario_file), "--out", str(out), "--seed", "7"]) == ExitStatus.OK
-    assert "in_school" in capsys.readouterr().out
-    assert sorted(p.name for p in out.iterdir()) == ["results.parquet", "scenario.resolved.yaml", "summary.json"]
+    printed = capsys.readouterr().out
+    assert "in_school" in printed and "goal verdicts" in printed
+    assert sorted(p.name for p in out.iterdir()) == ["bands.parquet", "goal_verdicts.parquet", "goals.csv",
+                                                     "results.parquet", "scenario.resolved.yaml", "summary.json"]
+    goals = pd.read_csv(out / "goals.csv")
+    assert list(goals.columns[:3]) == ["goal_id", "name_en", "name_zh"]
+    for col in ("scope", "deadline", "target", "median_value", "p05", "p95", "probability_met",
+                "probability_ci_low", "probability_ci_high", "median_year_first_met", "proxy", "source"):
+        assert col in goals.columns
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed"] == 7 and summary["replications"] == 1
     assert summary["talentsim_version"] and summary["runtime_s"] > 0
