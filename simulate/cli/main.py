@@ -39,10 +39,18 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from simulate.cli import goals, indicators, run, schema, validate
+    """Add every subcommand: each module of this package with a ``register(app)`` function."""
+    import importlib
+    import pkgutil
 
-    for module in (run, validate, schema, indicators, goals):
-        module.register(app)
+    import simulate.cli as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name == "main":
+            continue
+        module = importlib.import_module(f"simulate.cli.{info.name}")
+        if hasattr(module, "register"):
+            module.register(app)
 
 
 _register()
