@@ -60,7 +60,7 @@ def plan_april(w: World) -> None:
     else:
         plan = s.plan.copy()
     # capacity: teachers at the accepted ratio, and money for places
-    ft = tch.count_by_school(w.teachers, ~w.teachers.part_time, s.n)
+    ft = tch.counts_by_role(w.teachers, s.n)["fulltime"]
     cont = w.in_school() - w.students[np.arange(s.n), :, w.final_grade, :].sum(axis=(1, 2))
     by_teachers = ft * w.base_ratio * sc.behaviour.teachers.max_ratio_factor
     seat_cost = max(sc.behaviour.budget.capacity_cost_per_seat, 1.0)
@@ -108,12 +108,13 @@ def graduate_july(w: World) -> None:
                                lab.unmatched_job_share, lab.matching_efficiency, lab.matching_alpha,
                                w.rng["market"])
     rule = sc.levers.teacher_practice
-    posts = rule.post_rate.at(w.year) * w.firms.staff(w.firms.participating)
+    host_staff = w.firms.staff(w.firms.participating)
+    posts = rule.post_rate.at(w.year) * host_staff
     placed = tch.summer_practice(w.teachers, posts, sc.behaviour.teachers.practice_months_per_post,
                                  rule.enforcement.at(w.year), rule.months_required, rule.window_years,
                                  w.year % tch.WINDOW, w.rng["teachers"])
     w.year_flows.update(dropouts=step.dropouts, graduates=step.graduates, practice_placed=np.array(placed),
-                        practice_posts=np.array(posts))
+                        practice_posts=np.array(posts), practice_host_staff=np.array(host_staff))
 
 
 def enrol_september(w: World) -> None:
@@ -175,19 +176,21 @@ def account_december(w: World) -> None:
     certified = tch.certify(t, rule.months_required, rule.window_years, slot, bt.certification_rate, rt)
     retired, quit_ = tch.leave(t, bt.attrition_rate, bt.career_years, rt)
     in_school = w.in_school()
-    ft = tch.count_by_school(t, ~t.part_time, s.n)
+    staff = tch.counts_by_role(t, s.n)
+    ft = staff["fulltime"]
     desired = np.ceil(in_school / w.base_ratio)
     funds = w.budget.school_funds if w.budget is not None else np.zeros(s.n)
     spare = np.maximum(funds - sc.behaviour.budget.capacity_cost_per_seat * in_school, 0)
     affordable = w.establishment + np.floor(spare / max(bt.salary_cost, 1.0))
     hires = np.maximum(np.minimum(desired, affordable) - ft, 0).astype(np.int64)
     prof_share = np.array([sc.region.levels[lv].professional_teacher_share for lv in LEVELS])[s.level]
-    hired = tch.hire(t, hires, prof_share, rt)
+    prof_hired = tch.hire(t, hires, prof_share, rt)
+    hired = int(hires.sum())
     # enterprise part-time teachers, offered by cooperating firms
     f = w.firms
     offered = f.staff(f.participating) * sc.behaviour.enterprises.part_time_per_1000_staff / 1000
-    prof_ft = tch.count_by_school(t, t.professional & ~t.part_time, s.n)
-    pt = tch.count_by_school(t, t.part_time, s.n)
+    prof_ft = staff["professional"] + prof_hired
+    pt = staff["part_time"]
     deficit = np.maximum(np.floor(sc.levers.part_time_target.at(y) * prof_ft) - pt, 0)
     avail = max(offered - pt.sum(), 0.0)
     fill = min(1.0, avail / deficit.sum()) if deficit.sum() > 0 else 0.0

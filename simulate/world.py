@@ -62,7 +62,7 @@ class World:
 
     def in_school(self) -> np.ndarray:
         """Students per school."""
-        return self.students.sum(axis=(1, 2, 3))
+        return self.students.reshape(self.students.shape[0], -1).sum(axis=1)
 
 
 def replication_streams(seed: int, replication: int) -> dict[str, np.random.Generator]:

@@ -46,20 +46,22 @@ def advance(
     Returns:
         Dropouts and graduates per school × major × track.
     """
-    n_s = students.shape[0]
+    n_s, n_m, n_g, n_t = students.shape
     flat = students.reshape(-1)
     occupied = np.flatnonzero(flat)  # most cells are empty: draw only where people are
     per_school = flat.size // n_s
-    lost = np.zeros_like(students)
-    lost.reshape(-1)[occupied] = rng.binomial(flat[occupied], dropout[occupied // per_school])
-    students -= lost
+    drawn = rng.binomial(flat[occupied], dropout[occupied // per_school])
+    flat[occupied] -= drawn
+    # (s, m, g, t) -> (s, m, t): drop the grade digit of the flat index
+    smt = (occupied // (n_g * n_t)) * n_t + occupied % n_t
+    dropouts = np.bincount(smt, weights=drawn, minlength=n_s * n_m * n_t)
     idx = np.arange(n_s)
     graduates = students[idx, :, final_grade, :].copy()
     students[idx, :, final_grade, :] = 0
     # promote: grade g -> g + 1 (grades past a school's final grade stay empty)
     students[:, :, 1:, :] = students[:, :, :-1, :].copy()
     students[:, :, 0, :] = 0
-    return CohortStep(dropouts=lost.sum(axis=2), graduates=graduates)
+    return CohortStep(dropouts=np.rint(dropouts).astype(np.int64).reshape(n_s, n_m, n_t), graduates=graduates)
 
 
 def allocate(total: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -105,10 +105,13 @@ def summer_practice(t: Teachers, posts: float, months_per_post: int, enforcement
     needy = np.flatnonzero(t.needs_practice(months_required, window_years, year_slot))
     seekers = needy[rng.random(needy.size) < enforcement]
     n_posts = int(posts)
-    if seekers.size > n_posts:
-        new = t.service[seekers] < 3
-        order = np.lexsort((rng.random(seekers.size), ~new))
-        seekers = seekers[order[:n_posts]]
+    if seekers.size > n_posts:  # new teachers first (their first-3-years rule), the rest by lot
+        is_new = t.service[seekers] < 3
+        new, old = seekers[is_new], seekers[~is_new]
+        if new.size >= n_posts:
+            seekers = rng.choice(new, size=n_posts, replace=False)
+        else:
+            seekers = np.concatenate([new, rng.choice(old, size=n_posts - new.size, replace=False)])
     t.practice[year_slot, seekers] = months_per_post
     early = seekers[t.service[seekers] < 3]
     t.early_practice[early] += months_per_post
@@ -133,21 +136,26 @@ def leave(t: Teachers, attrition: float, career_years: int, rng: np.random.Gener
         Slot indices of retirees and of quitters (both now inactive).
     """
     act = np.flatnonzero(t.active)
-    retire = act[t.service[act] >= career_years]
-    rest = act[t.service[act] < career_years]
-    quit_ = rest[rng.random(rest.size) < attrition]
-    t.active[retire] = False
-    t.active[quit_] = False
-    t.service[t.active] += 1
-    return retire, quit_
+    service = t.service[act]
+    retiring = service >= career_years
+    quitting = ~retiring & (rng.random(act.size) < attrition)
+    staying = ~(retiring | quitting)
+    t.active[act[~staying]] = False
+    t.service[act[staying]] = service[staying] + 1
+    return act[retiring], act[quitting]
 
 
-def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, rng: np.random.Generator) -> int:
-    """Hire full-time teachers per school; a share of them teach specialty courses. Returns hires."""
+def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, rng: np.random.Generator
+         ) -> np.ndarray:
+    """Hire full-time teachers per school; a share of them teach specialty courses.
+
+    Returns:
+        Specialty teachers hired per school (the rest of ``n_by_school`` teach general courses).
+    """
     school = np.repeat(np.arange(n_by_school.size, dtype=np.int32), n_by_school)
     prof = rng.random(school.size) < professional_share[school]
     t.add(school, prof, part_time=False)
-    return int(school.size)
+    return np.bincount(school[prof], minlength=n_by_school.size)
 
 
 def engage_part_time(t: Teachers, n_by_school: np.ndarray) -> int:
@@ -157,9 +165,12 @@ def engage_part_time(t: Teachers, n_by_school: np.ndarray) -> int:
     return int(school.size)
 
 
-def count_by_school(t: Teachers, mask: np.ndarray, n_schools: int) -> np.ndarray:
-    """Count active teachers matching ``mask`` per school."""
-    return np.bincount(t.school[mask & t.active], minlength=n_schools)
+def counts_by_role(t: Teachers, n_schools: int) -> dict[str, np.ndarray]:
+    """Active full-time, full-time specialty and part-time teachers per school, in one pass."""
+    code = (t.part_time.view(np.uint8) << np.uint8(1)) | t.professional.view(np.uint8)
+    code[~t.active] = 4
+    table = np.bincount(t.school.astype(np.int64) * 5 + code, minlength=n_schools * 5).reshape(n_schools, 5)
+    return {"fulltime": table[:, 0] + table[:, 1], "professional": table[:, 1], "part_time": table[:, 2] + table[:, 3]}
 
 
 def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray) -> dict[str, np.ndarray]:
@@ -169,10 +180,11 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
         compliant: per record, meets the practice rule in the current window.
         early_ok: per record, did the required months in the first three years of service.
     """
-    idx = np.flatnonzero(t.active)
-    code = (t.part_time[idx].astype(np.int64) | (t.professional[idx] << 1) | (t.dual[idx] << 2)
-            | (compliant[idx] << 3) | ((t.service[idx] >= 3) << 4) | (early_ok[idx] << 5))
-    table = np.bincount(t.school[idx].astype(np.int64) * 64 + code, minlength=n_schools * 64).reshape(n_schools, 64)
+    u8 = np.uint8
+    code = (t.part_time.view(u8) | (t.professional.view(u8) << u8(1)) | (t.dual.view(u8) << u8(2))
+            | (compliant.view(u8) << u8(3)) | ((t.service >= 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5)))
+    code[~t.active] = 64  # a bucket for empty slots, dropped below
+    table = np.bincount(t.school.astype(np.int64) * 65 + code, minlength=n_schools * 65).reshape(n_schools, 65)[:, :64]
     c = np.arange(64)
     pt, prof, dual, comp, senior, early = ((c >> k) & 1 == 1 for k in range(6))
 

@@ -16,7 +16,7 @@ from simulate.agents.cohorts import TRACKS
 from simulate.market.labour import DESTINATIONS
 from simulate.results.indicators import INDICATORS
 from simulate.scenario.schema import LEVELS
-from simulate.world import World, group_sum
+from simulate.world import World
 
 COLUMNS = ["scenario", "replication", "year", "region", "level", "dimension", "indicator", "value"]
 """Columns of ``results.parquet``."""
@@ -33,6 +33,9 @@ class Recorder:
         key = w.schools.level.astype(np.int64) * self._n_r + w.schools.subregion
         self._onehot = np.zeros((self._n_l * self._n_r, key.size))
         self._onehot[key, np.arange(key.size)] = 1.0
+        firms = w.firms.subregion
+        self.firm_onehot = np.zeros((self._n_r, firms.size))
+        self.firm_onehot[firms, np.arange(firms.size)] = 1.0
         li, ri = np.meshgrid(np.arange(self._n_l + 1), np.arange(self._n_r + 1), indexing="ij")
         self._li, self._ri = li.ravel(), ri.ravel()
         self._chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, str, np.ndarray]] = []
@@ -135,9 +138,10 @@ def record_year(rec: Recorder, w: World) -> None:
     grad = fl["graduates"]
     rec.grid(y, "enrollment", rec.sum_lr(enr.sum(axis=1)))
     rec.grid(y, "enrollment", rec.sum_lr(enr), majors)
+    smt = w.students.sum(axis=2)  # (S, M, T)
     rec.grid(y, "in_school", rec.sum_lr(w.in_school()))
-    rec.grid(y, "in_school", rec.sum_lr(w.students.sum(axis=(2, 3))), majors)
-    rec.grid(y, "in_school", rec.sum_lr(w.students.sum(axis=(1, 2))), [f"track:{x}" for x in TRACKS])
+    rec.grid(y, "in_school", rec.sum_lr(smt.sum(axis=2)), majors)
+    rec.grid(y, "in_school", rec.sum_lr(smt.sum(axis=1)), [f"track:{x}" for x in TRACKS])
     rec.grid(y, "graduates", rec.sum_lr(grad.sum(axis=(1, 2))))
     rec.grid(y, "graduates", rec.sum_lr(grad.sum(axis=2)), majors)
     rec.grid(y, "dropouts", rec.sum_lr(fl["dropouts"].sum(axis=(1, 2))))
@@ -221,9 +225,10 @@ def record_year(rec: Recorder, w: World) -> None:
     prio = np.array([i.priority for i in sc.region.industries])
     rec.province(y, "max_priority_mismatch", mm[prio].max() if prio.any() else 0.0)
     part, large = f.participating, f.large
-    cols = np.stack([np.ones_like(f.weight), part, f.state == 2, large, part & large, f.employees,
-                     f.employees * part], axis=1) * f.weight[:, None]
-    by_r = group_sum(f.subregion, cols, n_r)
+    wgt, staff = f.weight, f.weight * f.employees
+    cols = np.column_stack([wgt, wgt * part, wgt * (f.state == 2), wgt * large, wgt * (part & large), staff,
+                            staff * part])
+    by_r = rec.firm_onehot @ cols
     by_r = np.vstack([by_r, by_r.sum(axis=0)])
     firms_r, part_r, cert_r, large_r, part_large_r, staff_r, part_staff_r = by_r.T
     rec.region_vector(y, "participating_enterprises", part_r)
@@ -232,7 +237,8 @@ def record_year(rec: Recorder, w: World) -> None:
     rec.region_vector(y, "large_enterprise_participation_rate", part_large_r / np.maximum(large_r, 1e-12))
     posts = float(fl["practice_posts"])
     rec.province(y, "practice_posts", posts)
-    rec.province(y, "practice_posts_rate", posts / part_staff_r[-1] if part_staff_r[-1] > 0 else 0.0)
+    host = float(fl["practice_host_staff"])  # participating firms' staff when posts were offered (July)
+    rec.province(y, "practice_posts_rate", posts / host if host > 0 else 0.0)
     rec.region_vector(y, "staff_trained_share", part_staff_r * sc.behaviour.enterprises.staff_training_share
                       / np.maximum(staff_r, 1e-12))
     rec.region_vector(y, "employees", staff_r)

@@ -211,7 +211,7 @@ def _assert_parts_sum(parts: pd.DataFrame, total: pd.Series, what: str) -> None:
     assert not bad.any(), f"{what}: parts do not sum to the total at\n{total[bad].to_frame('total').assign(sum=s[bad])}"
 
 
-def check_subregions_sum_to_province(t, sc, skip=("consortia",)) -> None:
+def check_subregions_sum_to_province(t, sc, skip=()) -> None:
     f = _additive(t.frame)
     f = f[~f.indicator.isin(skip)]
     p = f.pivot_table(index=["indicator", "level", "dimension", "year"], columns="region", values="value",
@@ -226,7 +226,7 @@ def check_subregions_sum_to_province(t, sc, skip=("consortia",)) -> None:
     _assert_parts_sum(p[subs], p[sc.region.name], "sub-regions → province")
 
 
-def check_levels_sum_to_all(t, skip=("consortia",)) -> None:
+def check_levels_sum_to_all(t, skip=()) -> None:
     f = _additive(t.frame)
     f = f[~f.indicator.isin(skip) & f.level.isin([*LEVELS, "all"])]
     p = f.pivot_table(index=["indicator", "region", "dimension", "year"], columns="level", values="value",

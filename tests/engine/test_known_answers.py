@@ -379,6 +379,22 @@ def test_funding_path_steps_take_effect_in_their_year(make_scenario, tidy):
     np.testing.assert_allclose(psf.loc[y0 + 2:].to_numpy(), 15000.0, rtol=1e-12)
 
 
+def test_practice_posts_rate_equals_the_post_rate_lever(make_scenario, tidy):
+    """Posts are offered in July as post_rate × the staff of firms participating then.
+
+    Regression: the rate was once divided by December's (next year's) participating staff.
+    """
+    y0 = make_scenario().base_year
+    path = {y0: 0.005, y0 + 3: 0.02}
+    t = _tidy(tidy, make_scenario({"levers.teacher_practice.post_rate": path,
+                                   "region.enterprises.base_participation": 0.2}))
+    rate = t("practice_posts_rate", "enterprise")
+    expected = np.where(rate.index < y0 + 3, 0.005, 0.02)
+    np.testing.assert_allclose(rate.to_numpy(), expected, rtol=1e-9)
+    # placements never exceed the posts offered
+    assert (t("teachers_placed_in_practice") <= np.floor(t("practice_posts", "enterprise"))).all()
+
+
 def test_certain_dropout_empties_a_level(make_scenario, tidy):
     """Dropout 1 at a level: every student there leaves each July; only September's entrants remain."""
     sc = make_scenario({"behaviour.cohorts.dropout_rate.technical_school": 1.0})

@@ -1,0 +1,202 @@
+"""Every string a chart or table shows, in Chinese and English.
+
+``label(key, lang)`` looks up a UI string (titles, axes, legends, table headers) or an
+indicator name (from :data:`simulate.results.indicators.INDICATORS`); ``goal_name`` takes the
+catalogue's ``name_zh`` / ``name_en``. A missing key is an error, so an untranslated string
+cannot slip into a briefing unnoticed.
+
+>>> label("year", "zh"), label("year", "en")
+('年份', 'Year')
+>>> label("dual_qualified_share", "zh")
+'双师型教师占专业课教师比例'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from simulate.report.style import check_lang
+from simulate.results.indicators import INDICATORS
+
+UI: dict[str, tuple[str, str]] = {
+    # generic
+    "year": ("年份", "Year"),
+    "scenario": ("情景", "Scenario"),
+    "baseline": ("基准情景", "Baseline"),
+    "median": ("中位数", "Median"),
+    "band_90": ("90%区间（P5–P95）", "90% band (p5–p95)"),
+    "band_50": ("50%区间（P25–P75）", "50% band (p25–p75)"),
+    "value": ("数值", "Value"),
+    "unit": ("单位", "Unit"),
+    "item": ("项目", "Item"),
+    "total": ("合计", "Total"),
+    "notes": ("说明", "Notes"),
+    "contents": ("目录", "Contents"),
+    "generated": ("生成", "Generated"),
+    "replications": ("重复模拟次数", "Replications"),
+    "seed": ("随机种子", "Seed"),
+    "horizon": ("模拟年份", "Simulated years"),
+    "region": ("地区", "Region"),
+    "n_a": ("不适用", "n/a"),
+    # titles
+    "compare_title": ("政策杠杆情景比较", "Lever mix comparison"),
+    "report_title": ("情景简报", "Scenario briefing"),
+    "lever_diff": ("政策杠杆差异", "Lever differences"),
+    "lever_diff_none": ("各情景的参数完全相同。", "The scenarios' parameters are identical."),
+    "goal_matrix": ("目标达成矩阵", "Goal matrix"),
+    "headline": ("主要目标达成判定", "Headline verdicts"),
+    "trajectories": ("关键指标走势", "Trajectories of key indicators"),
+    "differences": ("与基准情景的配对差异", "Paired differences against the baseline"),
+    "budget": ("财政预算与成本效果", "Budget and cost-effectiveness"),
+    "assumptions": ("标注为假设的参数", "Labelled assumptions"),
+    "assumptions_intro": ("以下参数尚无统计数据支撑，取值为标注的假设：",
+                          "These values have no statistic behind them yet; they are labelled assumptions:"),
+    # goal matrix
+    "goal": ("目标", "Goal"),
+    "goal_id": ("目标编号", "Goal id"),
+    "deadline": ("期限", "Deadline"),
+    "target": ("目标值", "Target"),
+    "p_met": ("达成概率", "P(met)"),
+    "p_met_ci": ("达成概率95%区间", "P(met) 95% interval"),
+    "median_year_met": ("达成年份（中位数）", "Median year met"),
+    "median_value": ("期限年取值（中位数）", "Median value at deadline"),
+    "proxy": ("代理指标", "Proxy"),
+    "proxy_note": ("＊ 定性目标的代理指标（阈值为标注的假设）",
+                   "* proxy of a qualitative goal (its threshold is a labelled assumption)"),
+    "not_met_by_horizon": ("未达成", "not met"),
+    "cell_text": ("概率 {p}｜{year}", "P {p} | {year}"),
+    # lever table
+    "parameter": ("参数路径", "Parameter"),
+    "source": ("来源", "Source"),
+    "source_of": ("{name} 来源", "{name} source"),
+    "default_value": ("默认值", "default"),
+    "absent": ("（无）", "(absent)"),
+    # trajectories and differences
+    "difference": ("与基准之差", "Difference from baseline"),
+    "difference_of": ("{name}：与基准之差", "{name}: difference from baseline"),
+    "paired_note": ("配对差异：各情景使用相同随机种子（共同随机数），逐次模拟相减后取分位数。",
+                    "Paired differences: the scenarios share seeds (common random numbers); "
+                    "differences are taken replication by replication, then summarised."),
+    "unpaired_note": ("注意：各运行的随机种子不同，差异不是配对的，仅给出中位数之差，不含区间。",
+                      "Note: the runs' seeds differ, so the differences are not paired; only the difference "
+                      "of medians is shown, without bands."),
+    "supply_vs_demand": ("分行业对口供给与岗位需求（{year}年）", "Matched supply vs demand by industry ({year})"),
+    "industry": ("行业", "Industry"),
+    "dual_share_title": ("双师型教师比例", "Dual-qualified teacher share"),
+    # budget
+    "per_year": ("{year}年", "{year}"),
+    "window": ("{n}年合计（{start}–{end}）", "{n}-year total ({start}–{end})"),
+    "money_unit": ("亿元", "million yuan"),
+    "cost_per_matched": ("每增加一名对口就业毕业生的公共成本", "Public cost per additional matched graduate"),
+    "cost_per_dual": ("每增加一名双师型教师的公共成本", "Public cost per additional dual-qualified teacher"),
+    "delta_cost": ("公共成本增量", "Additional public cost"),
+    "delta_matched": ("对口就业毕业生增量（累计）", "Additional matched graduates (cumulative)"),
+    "delta_dual": ("双师型教师增量（期末）", "Additional dual-qualified teachers (end of window)"),
+    "yuan_per_person": ("元/人", "yuan per person"),
+    "persons": ("人", "persons"),
+    "estimate": ("估计", "Estimate"),
+    "p05": ("P5", "p5"),
+    "p95": ("P95", "p95"),
+    "reason": ("原因", "Reason"),
+    "na_no_gain": ("不适用：相对基准没有增加", "n/a: no gain over the baseline"),
+    "na_loss": ("不适用：相对基准反而减少", "n/a: fewer than the baseline"),
+    "na_saving": ("不适用：成本更低且效果更好（优于基准）", "n/a: lower cost and more gain (dominates the baseline)"),
+    "na_unpaired": ("不适用：运行未配对", "n/a: runs are not paired"),
+    "matched_graduates": ("对口就业毕业生", "Matched graduates"),
+    "budget_note": ("金额为各次模拟的中位数；窗口合计为逐次模拟求和后的中位数。成本效果比 = 公共成本增量均值 ÷ 效果增量均值（配对）。",
+                    "Amounts are medians over replications; window totals are medians of per-replication sums. "
+                    "Cost-effectiveness = mean additional public cost ÷ mean additional effect (paired)."),
+}
+"""UI strings: key → (Chinese, English)."""
+
+SHORT_EN: dict[str, str] = {
+    "dual_qualified_share": "Dual-qualified share of specialty teachers",
+    "dual_qualified_teachers": "Dual-qualified teachers",
+    "order_trained": "Order-trained graduates",
+    "mismatch_index": "Supply–demand mismatch index",
+    "outflow": "Graduates leaving the region",
+    "enterprise_participation_rate": "Enterprise participation rate",
+    "public_cost": "Public cost",
+    "appropriations": "Per-student appropriations",
+    "credits_foregone": "Surcharge credits foregone",
+    "surcharge_vocational": "Surcharge spent on vocational schools",
+    "matched": "Matched graduates",
+    "demand": "Demand (vacancies)",
+    "supply": "Supply (graduates seeking work)",
+    "per_student_funding": "Per-student appropriation",
+    "graduate_destinations": "Graduate destinations",
+}
+"""Short English chart names for indicators whose reference text is a long sentence."""
+
+_PAREN = re.compile(r"\s*\([^)]*[\u3400-\u9fff][^)]*\)")
+
+
+def _indicator(key: str, lang: str) -> str:
+    ind = INDICATORS[key]
+    if lang == "zh":
+        return ind.zh
+    return SHORT_EN.get(key) or _PAREN.sub("", ind.en).strip()
+
+
+def has_label(key: str) -> bool:
+    """Whether ``key`` is a UI string or an indicator name."""
+    return key in UI or key in INDICATORS
+
+
+def label(key: str, lang: str, default: str | None = None, **fmt: object) -> str:
+    """The text of a UI string or indicator name in ``lang`` (``"zh"`` or ``"en"``).
+
+    Args:
+        key: a key of :data:`UI` or an indicator name.
+        lang: ``"zh"`` or ``"en"``.
+        default: returned for an unknown key instead of raising.
+        **fmt: values for ``{placeholders}`` in the string.
+
+    Raises:
+        KeyError: unknown key and no ``default``.
+        ValueError: unsupported language.
+    """
+    check_lang(lang)
+    if key in UI:
+        text = UI[key][0 if lang == "zh" else 1]
+    elif key in INDICATORS:
+        text = _indicator(key, lang)
+    elif default is not None:
+        text = default
+    else:
+        raise KeyError(f"no {lang} label for {key!r}")
+    return text.format(**fmt) if fmt else text
+
+
+def goal_name(goal_id: str, lang: str, goals: Iterable | None = None) -> str:
+    """A goal's name from the catalogue (or from ``goals``, e.g. a scenario's own goals).
+
+    Falls back to the id for a goal neither knows.
+    """
+    check_lang(lang)
+    if goals is None:
+        from simulate.goals.catalogue import load_catalogue
+
+        goals = load_catalogue()
+    for g in goals:
+        if g.id == goal_id:
+            return g.name_zh if lang == "zh" else g.name_en
+    return goal_id
+
+
+def named(items: Iterable, lang: str) -> dict[str, str]:
+    """``{id: name}`` of objects with ``id``, ``name_zh`` and ``name_en`` (industries, majors)."""
+    check_lang(lang)
+    out = {}
+    for it in items:
+        get = it.get if isinstance(it, dict) else lambda k, it=it: getattr(it, k)
+        out[get("id")] = get("name_zh") if lang == "zh" else get("name_en")
+    return out
+
+
+def scenario_title(scenario, lang: str) -> str:
+    """The scenario's ``title_zh`` / ``title_en`` (a :class:`Scenario` or its dict), or its name."""
+    get = scenario.get if isinstance(scenario, dict) else lambda k: getattr(scenario, k, None)
+    title = get("title_zh" if lang == "zh" else "title_en")
+    return title or get("name")
