@@ -60,8 +60,8 @@ def plan_april(w: World) -> None:
     else:
         plan = s.plan.copy()
     # capacity: teachers at the accepted ratio, and money for places
-    ft = tch.counts_by_role(w.teachers, s.n)["fulltime"]
-    cont = w.in_school() - w.students[np.arange(s.n), :, w.final_grade, :].sum(axis=(1, 2))
+    ft = w.staff["fulltime"]
+    cont = w.in_school() - w.students[np.arange(s.n), :, w.final_grade, :].reshape(s.n, -1).sum(axis=1)
     by_teachers = ft * w.base_ratio * sc.behaviour.teachers.max_ratio_factor
     seat_cost = max(sc.behaviour.budget.capacity_cost_per_seat, 1.0)
     funds = w.budget.school_funds if w.budget is not None else np.full(s.n, np.inf)
@@ -172,29 +172,36 @@ def account_december(w: World) -> None:
     sc, y, s, t = w.sc, w.year, w.schools, w.teachers
     bt, rule = sc.behaviour.teachers, sc.levers.teacher_practice
     rt = w.rng["teachers"]
-    slot = y % tch.WINDOW
-    certified = tch.certify(t, rule.months_required, rule.window_years, slot, bt.certification_rate, rt)
+    months = t.practice_months(rule.window_years, y % tch.WINDOW)
+    certified = tch.certify(t, months, rule.months_required, bt.certification_rate, rt)
     retired, quit_ = tch.leave(t, bt.attrition_rate, bt.career_years, rt)
+    # last December's tally less this year's leavers (teachers change only in December)
+    gone = np.concatenate([retired, quit_])
+    school, part, prof = t.school[gone], t.part_time[gone], t.professional[gone]
+    ft = w.staff["fulltime"] - np.bincount(school[~part], minlength=s.n)
+    prof_ft = w.staff["professional"] - np.bincount(school[prof & ~part], minlength=s.n)
+    pt = w.staff["part_time"] - np.bincount(school[part], minlength=s.n)
     in_school = w.in_school()
-    staff = tch.counts_by_role(t, s.n)
-    ft = staff["fulltime"]
     desired = np.ceil(in_school / w.base_ratio)
     funds = w.budget.school_funds if w.budget is not None else np.zeros(s.n)
     spare = np.maximum(funds - sc.behaviour.budget.capacity_cost_per_seat * in_school, 0)
     affordable = w.establishment + np.floor(spare / max(bt.salary_cost, 1.0))
     hires = np.maximum(np.minimum(desired, affordable) - ft, 0).astype(np.int64)
     prof_share = np.array([sc.region.levels[lv].professional_teacher_share for lv in LEVELS])[s.level]
-    prof_hired = tch.hire(t, hires, prof_share, rt)
-    hired = int(hires.sum())
+    hired = tch.hire(t, hires, prof_share, rt)
+    prof_ft = prof_ft + np.bincount(t.school[hired[t.professional[hired]]], minlength=s.n)
     # enterprise part-time teachers, offered by cooperating firms
     f = w.firms
     offered = f.staff(f.participating) * sc.behaviour.enterprises.part_time_per_1000_staff / 1000
-    prof_ft = staff["professional"] + prof_hired
-    pt = staff["part_time"]
     deficit = np.maximum(np.floor(sc.levers.part_time_target.at(y) * prof_ft) - pt, 0)
     avail = max(offered - pt.sum(), 0.0)
     fill = min(1.0, avail / deficit.sum()) if deficit.sum() > 0 else 0.0
     engaged = tch.engage_part_time(t, np.floor(deficit * fill).astype(np.int64))
+    if months.size < t.active.size:  # the record arrays grew while hiring
+        months = np.concatenate([months, np.zeros(t.active.size - months.size, months.dtype)])
+    months[hired] = 0
+    months[engaged] = 0
+    w.staff = tch.tally(t, s.n, months, rule.months_required)
     _institutions(w)
     hires_per_100 = np.zeros(len(sc.region.industries))
     if w.market is not None:
@@ -202,8 +209,8 @@ def account_december(w: World) -> None:
         hires_per_100 = np.divide(100.0 * w.market.vacancies, staff, out=hires_per_100, where=staff > 0)
     ent.decide_participation(f, sc, y + 1, hires_per_100, w.rng["enterprises"])
     w.year_flows.update(teachers_certified=np.array(certified), teachers_retired=np.array(retired.size),
-                        teachers_quit=np.array(quit_.size), teachers_hired=np.array(hired),
-                        part_time_engaged=np.array(engaged))
+                        teachers_quit=np.array(quit_.size), teachers_hired=np.array(hired.size),
+                        part_time_engaged=np.array(engaged.size))
 
 
 def _institutions(w: World) -> None:

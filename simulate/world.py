@@ -15,7 +15,7 @@ import numpy as np
 from simulate.agents.cohorts import TRACKS
 from simulate.agents.enterprises import Enterprises, synthesise_enterprises
 from simulate.agents.schools import Schools, synthesise_schools
-from simulate.agents.teachers import WINDOW, Teachers
+from simulate.agents.teachers import WINDOW, Teachers, tally
 from simulate.market.labour import MarketOutcome
 from simulate.policy.budget import YearBudget
 from simulate.scenario.schema import LEVELS, Scenario
@@ -53,6 +53,7 @@ class World:
     budget: YearBudget | None = None
     market: MarketOutcome | None = None
     employees_start: np.ndarray | None = None
+    staff: dict[str, np.ndarray] = field(default_factory=dict)
     year_flows: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -105,7 +106,11 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
     schools.consortium[:] = r.random(schools.n) < sc.behaviour.institutions.base_membership
     firms = synthesise_enterprises(sc, r)
     teachers, establishment, base_ratio = _synthesise_teachers(sc, schools, students, r)
+    rule = sc.levers.teacher_practice
+    staff = tally(teachers, schools.n, teachers.practice_months(rule.window_years, (sc.base_year - 1) % WINDOW),
+                  rule.months_required)
     return World(
+        staff=staff,
         sc=sc,
         year=sc.base_year,
         rng=rng,
@@ -132,7 +137,7 @@ def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray,
     prof_share = np.array([s.professional_teacher_share for s in stock])
     dual_share = np.array([s.dual_qualified_share for s in stock])
     pt_share = np.array([s.part_time_share for s in stock])
-    t = Teachers.empty(int(ft.sum() * 1.5) + 64)
+    t = Teachers.empty(int(ft.sum() * 1.15) + 64)
     school = np.repeat(np.arange(schools.n, dtype=np.int32), ft)
     prof = r.random(school.size) < prof_share[school]
     dual = prof & (r.random(school.size) < dual_share[school])

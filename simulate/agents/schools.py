@@ -70,10 +70,13 @@ def synthesise_schools(sc: Scenario, rng: np.random.Generator) -> Schools:
         else:
             tiers += [TIERS.index("other")] * n
     level = np.array(levels, dtype=np.int8)
-    offers = np.zeros((level.size, n_majors), dtype=bool)
-    for s in range(level.size):
-        k = min(region.levels[LEVELS[level[s]]].majors_per_school, n_majors)
-        offers[s, rng.choice(n_majors, size=k, replace=False, p=major_weight)] = True
+    # weighted sampling without replacement for every school at once (Efraimidis–Spirakis keys):
+    # the k smallest of Exp(1)/weight are a draw of k majors in proportion to their weights
+    keys = rng.exponential(size=(level.size, n_majors)) / np.where(major_weight > 0, major_weight, np.nan)
+    keys = np.nan_to_num(keys, nan=np.inf)
+    k = np.array([min(region.levels[LEVELS[lv]].majors_per_school, n_majors) for lv in level])
+    rank = np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1, kind="stable")
+    offers = (rank < k[:, None]) & np.isfinite(keys)
     return Schools(
         level=level,
         subregion=np.array(subs, dtype=np.int8),

@@ -94,6 +94,18 @@ class Teachers:
         return ft & (self.practice_months(window_years, year_slot) < months_required)
 
 
+def bernoulli_subset(idx: np.ndarray, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Keep each of ``idx`` independently with probability ``p``, as a sorted subset.
+
+    Draws how many (binomial) and then which (uniform without replacement): the same
+    distribution as one uniform draw per element, at a cost proportional to the kept ones.
+    """
+    k = int(rng.binomial(idx.size, p)) if idx.size else 0
+    if k == 0:
+        return idx[:0]
+    return np.sort(idx[rng.choice(idx.size, size=k, replace=False)])
+
+
 def summer_practice(t: Teachers, posts: float, months_per_post: int, enforcement: float, months_required: int,
                     window_years: int, year_slot: int, rng: np.random.Generator) -> int:
     """Place teachers short of the rule in enterprise practice posts (summer); new teachers first.
@@ -103,7 +115,7 @@ def summer_practice(t: Teachers, posts: float, months_per_post: int, enforcement
     """
     t.practice[year_slot] = 0
     needy = np.flatnonzero(t.needs_practice(months_required, window_years, year_slot))
-    seekers = needy[rng.random(needy.size) < enforcement]
+    seekers = bernoulli_subset(needy, enforcement, rng)
     n_posts = int(posts)
     if seekers.size > n_posts:  # new teachers first (their first-3-years rule), the rest by lot
         is_new = t.service[seekers] < 3
@@ -118,13 +130,14 @@ def summer_practice(t: Teachers, posts: float, months_per_post: int, enforcement
     return int(seekers.size)
 
 
-def certify(t: Teachers, months_required: int, window_years: int, year_slot: int, rate: float,
-            rng: np.random.Generator) -> int:
-    """Certify practice-compliant specialty teachers as dual-qualified (双师型认定); returns new count."""
-    cand = t.active & t.professional & ~t.part_time & ~t.dual
-    cand &= t.practice_months(window_years, year_slot) >= months_required
-    idx = np.flatnonzero(cand)
-    won = idx[rng.random(idx.size) < rate]
+def certify(t: Teachers, months: np.ndarray, months_required: int, rate: float, rng: np.random.Generator) -> int:
+    """Certify practice-compliant specialty teachers as dual-qualified (双师型认定); returns new count.
+
+    Args:
+        months: per record, practice months in the rule's window (:meth:`Teachers.practice_months`).
+    """
+    cand = t.active & t.professional & ~t.part_time & ~t.dual & (months >= months_required)
+    won = bernoulli_subset(np.flatnonzero(cand), rate, rng)
     t.dual[won] = True
     return int(won.size)
 
@@ -135,42 +148,31 @@ def leave(t: Teachers, attrition: float, career_years: int, rng: np.random.Gener
     Returns:
         Slot indices of retirees and of quitters (both now inactive).
     """
-    act = np.flatnonzero(t.active)
-    service = t.service[act]
-    retiring = service >= career_years
-    quitting = ~retiring & (rng.random(act.size) < attrition)
-    staying = ~(retiring | quitting)
-    t.active[act[~staying]] = False
-    t.service[act[staying]] = service[staying] + 1
-    return act[retiring], act[quitting]
+    retire = np.flatnonzero(t.active & (t.service >= career_years))
+    quit_ = bernoulli_subset(np.flatnonzero(t.active & (t.service < career_years)), attrition, rng)
+    t.active[retire] = False
+    t.active[quit_] = False
+    np.add(t.service, t.active, out=t.service, casting="unsafe")  # a year of service for those who stay
+    return retire, quit_
 
 
 def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, rng: np.random.Generator
          ) -> np.ndarray:
-    """Hire full-time teachers per school; a share of them teach specialty courses.
-
-    Returns:
-        Specialty teachers hired per school (the rest of ``n_by_school`` teach general courses).
-    """
+    """Hire full-time teachers per school; a share of them teach specialty courses. Returns their slots."""
     school = np.repeat(np.arange(n_by_school.size, dtype=np.int32), n_by_school)
     prof = rng.random(school.size) < professional_share[school]
-    t.add(school, prof, part_time=False)
-    return np.bincount(school[prof], minlength=n_by_school.size)
+    return t.add(school, prof, part_time=False)
 
 
-def engage_part_time(t: Teachers, n_by_school: np.ndarray) -> int:
-    """Engage enterprise part-time specialty teachers per school (企业兼职教师). Returns engaged."""
+def engage_part_time(t: Teachers, n_by_school: np.ndarray) -> np.ndarray:
+    """Engage enterprise part-time specialty teachers per school (企业兼职教师). Returns their slots."""
     school = np.repeat(np.arange(n_by_school.size, dtype=np.int32), n_by_school)
-    t.add(school, np.ones(school.size, bool), part_time=True)
-    return int(school.size)
+    return t.add(school, np.ones(school.size, bool), part_time=True)
 
 
-def counts_by_role(t: Teachers, n_schools: int) -> dict[str, np.ndarray]:
-    """Active full-time, full-time specialty and part-time teachers per school, in one pass."""
-    code = (t.part_time.view(np.uint8) << np.uint8(1)) | t.professional.view(np.uint8)
-    code[~t.active] = 4
-    table = np.bincount(t.school.astype(np.int64) * 5 + code, minlength=n_schools * 5).reshape(n_schools, 5)
-    return {"fulltime": table[:, 0] + table[:, 1], "professional": table[:, 1], "part_time": table[:, 2] + table[:, 3]}
+def tally(t: Teachers, n_schools: int, months: np.ndarray, months_required: int) -> dict[str, np.ndarray]:
+    """Per-school counts of every teacher kind, with practice compliance judged on ``months``."""
+    return counts_by_kind(t, n_schools, months >= months_required, t.early_practice >= months_required)
 
 
 def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray) -> dict[str, np.ndarray]:
