@@ -60,11 +60,16 @@ def band_chart(df: pd.DataFrame, *, names: dict[str, str], colours: dict[str, st
         df: ``scenario, year, p05, p50, p95`` (p05/p95 may be NaN: no band is drawn).
         names: scenario → legend text; scenarios are drawn in this order.
         colours: scenario → colour.
-        title, y_title, x_title, subtitle: translated texts.
+        title: chart title.
+        y_title: y-axis title (the unit).
+        x_title: x-axis title.
         lang: font language.
+        subtitle: line under the title (region, what the band is).
         tickformat: y tick format (``".0%"`` for shares, ``",.0f"`` for counts).
         zero_line: draw y = 0 (for differences).
         milestones: year → label of dotted vertical lines (2025, 2030).
+        width: figure width in pixels.
+        height: figure height in pixels.
     """
     fig = go.Figure()
     for key, name in names.items():
@@ -99,6 +104,12 @@ def goal_matrix_chart(df: pd.DataFrame, *, names: dict[str, str], title: str, la
         df: ``row`` (unique goal label, proxies already marked), ``scenario``, ``p_met``, ``year_met``;
             rows are drawn in order of first appearance.
         names: scenario → column heading, in column order.
+        title: chart title.
+        lang: font language.
+        subtitle: line under the title (how to read a cell).
+        colorbar_title: title of the colour bar.
+        width: figure width in pixels.
+        height: figure height in pixels.
     """
     rows = list(dict.fromkeys(df["row"]))
     cols = list(names)
@@ -106,7 +117,7 @@ def goal_matrix_chart(df: pd.DataFrame, *, names: dict[str, str], title: str, la
     z = z.reindex(index=rows, columns=cols)
     years = df.pivot_table(index="row", columns="scenario", values="year_met", aggfunc="first", dropna=False)
     years = years.reindex(index=rows, columns=cols)
-    text = [[("—" if pd.isna(p) else f"{p:.2f}") + ("" if pd.isna(y) else f" | {int(y)}")
+    text = [[("—" if pd.isna(p) else f"{p:.0%}") + ("" if pd.isna(y) else f" | {int(y)}")
              for p, y in zip(zr, yr, strict=True)] for zr, yr in zip(z.to_numpy(), years.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(), x=[wrap(names[c], 24) for c in cols], y=[wrap(r, 60) for r in rows], text=text,
@@ -130,7 +141,17 @@ def industry_chart(df: pd.DataFrame, *, names: dict[str, str], colours: dict[str
 
     Args:
         df: ``scenario, industry, matched, demand`` (medians).
+        names: scenario → legend text, in drawing order.
+        colours: scenario → colour.
         industries: industry id → display name (order of the x axis).
+        title: chart title.
+        y_title: y-axis title.
+        matched_name: legend text of the bars.
+        demand_name: legend text of the diamonds.
+        lang: font language.
+        subtitle: line under the title.
+        width: figure width in pixels.
+        height: figure height in pixels.
     """
     fig = go.Figure()
     order = [i for i in industries if i in set(df["industry"])]
@@ -158,6 +179,12 @@ def stacked_chart(df: pd.DataFrame, *, items: dict[str, str], colours: dict[str,
         df: ``group, bar, item, value``.
         items: item key → legend text, in stacking order.
         colours: item key → colour.
+        title: chart title.
+        y_title: y-axis title.
+        lang: font language.
+        subtitle: line under the title.
+        width: figure width in pixels.
+        height: figure height in pixels.
     """
     fig = go.Figure()
     groups = list(dict.fromkeys(df["group"]))
@@ -165,8 +192,12 @@ def stacked_chart(df: pd.DataFrame, *, items: dict[str, str], colours: dict[str,
     pairs = [(g, b) for g in groups for b in bars]
     for key, name in items.items():
         d = df[df["item"] == key].set_index(["group", "bar"])["value"]
-        fig.add_trace(go.Bar(x=[[g for g, _ in pairs], [wrap(b, 16) for _, b in pairs]],
+        fig.add_trace(go.Bar(x=[[g for g, _ in pairs], [wrap(b, 24) for _, b in pairs]],
                              y=[d.get(p) for p in pairs], name=name, marker_color=colours[key]))
     fig.update_layout(title=_title(title, subtitle), barmode="stack", yaxis_title=y_title)
     fig.update_yaxes(tickformat=",.0f")
-    return house_style(fig, lang, width=width, height=height)
+    out = house_style(fig, lang, width=width, height=height)
+    # the two-level axis needs the space under the plot: legend top right, in stacking order
+    out.update_layout(legend=dict(x=1.0, xanchor="right", y=1.02, yanchor="bottom", traceorder="normal"),
+                      margin=dict(t=120, b=40))
+    return out

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+from kaleido.errors import ChromeNotFoundError
 
 from simulate.report.html_page import render_page
 from simulate.report.style import SLIDE_HEIGHT, SLIDE_WIDTH, check_lang
@@ -57,7 +58,7 @@ def figure_image(fig: go.Figure, fmt: str, *, scale: float = 1.0) -> bytes:
 
 
 def sheet_names(names: list[str]) -> dict[str, str]:
-    """Excel sheet names (≤ 31 characters, no ``[]:*?/\\``, unique) for table names."""
+    """Excel sheet names (≤ 31 characters, none of ``[]:*?/`` or backslash, unique) for table names."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for name in names:
@@ -73,7 +74,9 @@ def sheet_names(names: list[str]) -> dict[str, str]:
 
 def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> None:
     """One sheet per table (header bold and frozen, columns sized to their content)."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
+
+    from simulate.report.html_page import probability_colour
 
     names = sheet_names(list(tables))
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
@@ -86,6 +89,12 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> None:
             ws.freeze_panes = "A2"
             for cell in ws[1]:
                 cell.font = Font(bold=True)
+            for j, col in enumerate(df.columns, start=1):  # P(met) cells coloured as in the HTML and charts
+                if col in df.attrs.get("probability_columns", ()):
+                    for i, value in enumerate(df[col], start=2):
+                        if isinstance(value, (int, float)) and value == value:
+                            fill = probability_colour(float(value)).lstrip("#")
+                            ws.cell(row=i, column=j).fill = PatternFill("solid", start_color=fill, end_color=fill)
             for col in ws.columns:
                 width = max((len(str(c.value)) if c.value is not None else 0) for c in col[:200])
                 ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width * 1.2 + 2))
@@ -162,7 +171,11 @@ def export_bundle(out: Path, *, title: str, lang: str, figures: dict[str, go.Fig
         with chart_server():
             for name, fig in figures.items():
                 for fmt in ("png", "svg"):
-                    data = figure_image(fig, fmt, scale=scale if fmt == "png" else 1.0)
+                    try:
+                        data = figure_image(fig, fmt, scale=scale if fmt == "png" else 1.0)
+                    except ChromeNotFoundError as exc:
+                        raise RuntimeError("PNG/SVG export needs Chromium (Debian package 'chromium'); install it "
+                                           "or pass --no-images") from exc
                     if isinstance(data, str):
                         data = data.encode("utf-8")
                     put(f"figures/{name}.{fmt}", lambda p, data=data: p.write_bytes(data))

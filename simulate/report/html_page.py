@@ -64,11 +64,14 @@ def format_cell(value: object) -> tuple[str, bool]:
 
 
 def probability_colour(p: float) -> str:
-    """Background colour of a P(met) cell (the house scale, interpolated by step)."""
-    for stop, colour in reversed(PROBABILITY_SCALE):
-        if p >= stop - 1e-12:
-            return colour
-    return PALETTE["not_met"]
+    """Background colour of a P(met) cell: the heatmap's colour scale, interpolated."""
+    p = min(1.0, max(0.0, p))
+    for (lo, c0), (hi, c1) in zip(PROBABILITY_SCALE, PROBABILITY_SCALE[1:], strict=False):
+        if p <= hi:
+            t = 0.0 if hi == lo else (p - lo) / (hi - lo)
+            a, b = (int(c0[i:i + 2], 16) for i in (1, 3, 5)), (int(c1[i:i + 2], 16) for i in (1, 3, 5))
+            return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+    return PALETTE["met"]
 
 
 def table_html(df: pd.DataFrame) -> str:
@@ -122,7 +125,7 @@ def render_page(*, title: str, lang: str, figures: dict[str, go.Figure], tables:
             else:
                 df = tables[name]
                 sub = df.attrs.get("title")
-                if sub:
+                if sub and sub != heading:
                     body.append(f"<h3>{html.escape(sub)}</h3>")
                 body.append(table_html(df))
         body.append("</section>")

@@ -98,6 +98,8 @@ UI: dict[str, tuple[str, str]] = {
     "estimate": ("估计", "Estimate"),
     "p05": ("P5", "p5"),
     "p95": ("P95", "p95"),
+    "p25": ("P25", "p25"),
+    "p75": ("P75", "p75"),
     "reason": ("原因", "Reason"),
     "na_no_gain": ("不适用：相对基准没有增加", "n/a: no gain over the baseline"),
     "na_loss": ("不适用：相对基准反而减少", "n/a: fewer than the baseline"),
@@ -113,7 +115,8 @@ UI: dict[str, tuple[str, str]] = {
                       "and 90% band (shaded)"),
     "subtitle_diff_unpaired": ("{region}，中位数之差（未配对，无区间）", "{region}; difference of medians (not paired, "
                                "no band)"),
-    "subtitle_goals": ("单元格：达成概率｜达成年份中位数；＊为代理指标", "Cells: P(met) | median year met; * marks a proxy"),
+    "subtitle_goals": ("单元格：达成概率｜达成年份中位数；＊为代理指标",
+                       "Cells: P(met) | median year met; * marks a proxy"),
     "subtitle_industry": ("{region}，中位数；柱：对口就业（供给），◆：岗位需求", "{region}; medians. Bars: matched "
                           "(supply); ◆: demand"),
     "subtitle_budget": ("{region}，各次模拟求和后的中位数", "{region}; medians of per-replication sums"),
@@ -130,6 +133,8 @@ UI: dict[str, tuple[str, str]] = {
     "p05_value": ("期限年取值P5", "p5 at deadline"),
     "p95_value": ("期限年取值P95", "p95 at deadline"),
     "scenario_description": ("情景说明", "About the scenario"),
+    "origin_note": ("{origin}（{how}）", "{origin} ({how})"),
+    "labelled": ("{name}：{text}", "{name}: {text}"),
     "doc_nc": ("南昌市中职“8623”行动计划", "Nanchang \"8623\" plan"),
     "doc_jx": ("江西省深化产教融合实施方案", "Jiangxi integration plan"),
     "doc_hn": ("湖南省深化产教融合实施意见", "Hunan integration plan"),
@@ -153,7 +158,8 @@ UI: dict[str, tuple[str, str]] = {
                       "Of {n} modelled targets, {met} are met with P ≥ 0.9, {uncertain} have 0.1 < P < 0.9, "
                       "{unmet} have P ≤ 0.1."),
     "matched_graduates": ("对口就业毕业生", "Matched graduates"),
-    "budget_note": ("金额为各次模拟的中位数；窗口合计为逐次模拟求和后的中位数。成本效果比 = 公共成本增量均值 ÷ 效果增量均值（配对）。",
+    "budget_note": ("金额为各次模拟的中位数；窗口合计为逐次模拟求和后的中位数。"
+                    "成本效果比 = 公共成本增量均值 ÷ 效果增量均值（配对）。",
                     "Amounts are medians over replications; window totals are medians of per-replication sums. "
                     "Cost-effectiveness = mean additional public cost ÷ mean additional effect (paired)."),
 }

@@ -23,6 +23,20 @@ MONEY_SCALE = {"zh": 1e8, "en": 1e6}
 """Money is shown in 亿元 (zh) or million yuan (en)."""
 
 
+def round_sig(df: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
+    """A copy with every float column rounded to ``digits`` significant digits (attrs kept)."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            x = out[col].to_numpy(dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mag = np.where(np.isfinite(x) & (x != 0), np.floor(np.log10(np.abs(x))), 0)
+            scale = 10.0 ** (digits - 1 - mag)
+            out[col] = np.where(np.isfinite(x), np.round(x * scale) / scale, x)
+    out.attrs = dict(df.attrs)
+    return out
+
+
 def fmt_value(value: object) -> str:
     """A compact, stable text of a parameter value (numbers without a trailing ``.0``)."""
     if isinstance(value, bool) or value is None:
@@ -84,7 +98,7 @@ def lever_differences(runs: list[ScenarioRun], lang: str) -> pd.DataFrame:
         if len(set(shown)) == 1:
             continue
         row = {label("parameter", lang): key}
-        for run, (value, src_path), text in zip(runs, values, shown, strict=True):
+        for run, (_, src_path), text in zip(runs, values, shown, strict=True):
             title = run.title(lang)
             row[title] = text
             src = source_of(run.sources, src_path) if src_path is not None else "—"
@@ -125,9 +139,9 @@ def goal_long(runs: list[ScenarioRun]) -> pd.DataFrame:
 
 
 def goal_row_label(goal_id: str, deadline: str, proxy: bool, lang: str, goals=()) -> str:
-    """``name (deadline)`` with ``＊`` for a proxy."""
+    """``name · deadline`` with ``＊`` (``*``) in front of a proxy."""
     mark = "＊" if lang == "zh" else "*"
-    return f"{mark if proxy else ''}{goal_name(goal_id, lang, goals or None)} ({deadline_text(deadline, lang)})"
+    return f"{mark if proxy else ''}{goal_name(goal_id, lang, goals or None)} · {deadline_text(deadline, lang)}"
 
 
 def goal_matrix(runs: list[ScenarioRun], lang: str) -> pd.DataFrame:
@@ -148,7 +162,8 @@ def goal_matrix(runs: list[ScenarioRun], lang: str) -> pd.DataFrame:
         title = run.title(lang)
         col = label("col_of", lang, name=label("p_met", lang), scenario=title)
         out[col] = own["p_met"].reindex(idx).to_numpy()
-        out[label("col_of", lang, name=label("median_year_met", lang), scenario=title)] = own["year_met"].reindex(idx).to_numpy()
+        years = own["year_met"].reindex(idx).round()
+        out[label("col_of", lang, name=label("median_year_met", lang), scenario=title)] = pd.array(years, dtype="Int64")
         prob_cols.append(col)
     out.attrs.update(title=label("goal_matrix", lang), caption=label("proxy_note", lang),
                      probability_columns=prob_cols)
@@ -209,7 +224,8 @@ def cost_table(ce: pd.DataFrame, runs: list[ScenarioRun], lang: str) -> pd.DataF
                                  ("dual", "delta_dual", persons, 1)):
         for stat in ("p50", "p05", "p95"):
             name = label("median", lang) if stat == "p50" else label(stat, lang)
-            out[label("col_unit_stat", lang, name=label(head, lang), unit=unit, stat=name)] = ce[f"d_{key}_{stat}"] / div
+            column = label("col_unit_stat", lang, name=label(head, lang), unit=unit, stat=name)
+            out[column] = ce[f"d_{key}_{stat}"] / div
     per = label("yuan_per_person", lang)
     for key, head in (("matched", "cost_per_matched"), ("dual", "cost_per_dual")):
         out[label("col_unit", lang, name=label(head, lang), unit=per)] = ce[f"cost_per_{key}"]
@@ -243,6 +259,13 @@ def assumptions_table(runs: list[ScenarioRun], lang: str) -> pd.DataFrame:
     return df
 
 
+def _num_or_text(value: object) -> object:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def verdict_table(run: ScenarioRun, lang: str) -> pd.DataFrame:
     """One scenario's modelled goals: target, value bands, P(met) with its interval, median year met."""
     g = run.goals[run.goals["status"] == "modelled"]
@@ -251,14 +274,15 @@ def verdict_table(run: ScenarioRun, lang: str) -> pd.DataFrame:
         label("goal", lang): [goal_name(i, lang, run.goal_defs or None) for i in g["goal_id"]],
         label("deadline", lang): [deadline_text(d, lang) for d in g["deadline"].astype(str)],
         label("proxy", lang): g["proxy"].astype(str).str.lower().isin(["true", "1"]).to_numpy(),
-        label("target", lang): pd.to_numeric(g["target"], errors="coerce").to_numpy(),
+        label("target", lang): [_num_or_text(t) for t in g["target"]],
         label("median_value", lang): g["median_value"].astype(float).to_numpy(),
         label("p05_value", lang): g["p05"].astype(float).to_numpy(),
         label("p95_value", lang): g["p95"].astype(float).to_numpy(),
         label("p_met", lang): g["probability_met"].astype(float).to_numpy(),
         label("ci_low", lang): g["probability_ci_low"].astype(float).to_numpy(),
         label("ci_high", lang): g["probability_ci_high"].astype(float).to_numpy(),
-        label("median_year_met", lang): pd.to_numeric(g["median_year_first_met"], errors="coerce").to_numpy(),
+        label("median_year_met", lang): pd.array(pd.to_numeric(g["median_year_first_met"], errors="coerce").round(),
+                                                 dtype="Int64"),
         label("source", lang): g["source"].astype(str).to_numpy(),
     })
     out.attrs.update(title=label("verdicts", lang), caption=label("proxy_note", lang),

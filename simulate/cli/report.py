@@ -1,0 +1,43 @@
+"""``talentsim report RUN_DIR [--lang zh|en] [--out DIR]``: a one-scenario briefing from a run folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command."""
+    app.command("report")(report_command)
+
+
+def report_command(
+    run_dir: Annotated[Path, typer.Argument(help="run folder written by `talentsim run`")],
+    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    out: Annotated[Path | None, typer.Option("--out", help="output folder (default: RUN_DIR/report_<lang>)")] = None,
+    window_start: Annotated[int | None, typer.Option("--window-start", help="first year of the 5- and 10-year "
+                                                     "budget windows (default 2026)")] = None,
+    images: Annotated[bool, typer.Option("--images/--no-images", help="write PNG and SVG charts")] = True,
+) -> None:
+    """Brief one scenario from its run folder (no simulation): verdicts, trajectories with bands, budget."""
+    from simulate.cli.main import BadInput
+    from simulate.report import runs as R
+    from simulate.report.briefing import headline, report_bundle
+    from simulate.report.export import export_bundle
+
+    if lang not in ("zh", "en"):
+        raise BadInput(f"--lang must be zh or en, not {lang!r}")
+    start = time.perf_counter()
+    try:
+        run = R.from_folder(run_dir)
+    except R.RunFolderError as exc:
+        raise BadInput(str(exc)) from exc
+    folder = out or run_dir / f"report_{lang}"
+    bundle = report_bundle(run, lang=lang, window_start=window_start)
+    written = export_bundle(folder, title=bundle.title, lang=lang, figures=bundle.figures, tables=bundle.tables,
+                            sections=bundle.sections, notes=bundle.notes, images=images)
+    typer.echo(headline(run, lang))
+    typer.echo(f"report: {folder / 'report.html'}  ({len(written)} files, {time.perf_counter() - start:.1f} s)")
