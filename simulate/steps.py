@@ -88,7 +88,10 @@ def graduate_july(w: World) -> None:
     prog_rate = np.asarray(coh.progression_rate.as_tuple())
     further_rate = np.asarray(coh.further_study_rate.as_tuple())
     want = rc.binomial(grads, prog_rate[:, None, None, None])
-    want[n_l - 1] = 0  # vocational undergraduates have no modelled next level
+    # further study is drawn among those who did not seek a place at the next level, so turned-away
+    # applicants (plan full; no modelled level after vocational undergraduate) look for work instead
+    further_p = np.clip(np.divide(further_rate, 1.0 - prog_rate, out=np.zeros(n_l), where=prog_rate < 1), 0.0, 1.0)
+    further = rc.binomial(grads - want, further_p[:, None, None, None])
     progression = np.zeros_like(grads)
     level_plan = np.bincount(s.level, weights=s.plan.sum(axis=1), minlength=n_l).astype(np.int64)
     w.progressed_into[:] = 0
@@ -97,13 +100,11 @@ def graduate_july(w: World) -> None:
         taken = allocate(int(level_plan[nxt]), want[feeders], rc)
         progression[feeders] = taken
         w.progressed_into[nxt] = int(taken.sum())
-    further = rc.binomial(grads - progression, np.divide(
-        further_rate, 1.0 - prog_rate, out=np.zeros(n_l), where=prog_rate < 1)[:, None, None, None])
     employees_now = w.firms.by_industry(w.firms.employees, len(sc.region.industries))
     employees_before = w.firms.by_industry(w.employees_start, len(sc.region.industries))
     replacement = np.array([ind.replacement_rate for ind in sc.region.industries])
     vac = vacancies(employees_now, employees_before, replacement, sc.region.enterprises.vocational_hire_share)
-    w.market = place_graduates(grads, progression, np.minimum(further, grads - progression), JOINT, w.relevance, vac,
+    w.market = place_graduates(grads, progression, further, JOINT, w.relevance, vac,
                                lab.order_retention, lab.outflow_before_search, lab.outflow_unmatched,
                                lab.unmatched_job_share, lab.matching_efficiency, lab.matching_alpha,
                                w.rng["market"])
@@ -163,8 +164,7 @@ def enrol_september(w: World) -> None:
     w.students[:, :, 0, 1] = joint - appr
     w.students[:, :, 0, 2] = appr
     classes = np.ceil(joint.sum(axis=1) / inst.order_class_size).astype(np.int64)
-    w.year_flows.update(enrollment=entrants, joint_entrants=joint, order_classes=classes,
-                        order_minimum_classes=np.where(applies, minimum // inst.order_class_size, -1))
+    w.year_flows.update(enrollment=entrants, joint_entrants=joint, order_classes=classes)
 
 
 def account_december(w: World) -> None:

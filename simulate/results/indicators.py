@@ -36,7 +36,7 @@ _ROWS = [
     ("joint_entrants", "persons", "flow", "Entrants in order-class or apprenticeship tracks", "订单/学徒制新生"),
     ("apprenticeship_share", "share", "ratio", "Share of entrants in order-class or apprenticeship tracks", "学徒制/订单班新生占比"),
     ("order_classes", "count", "flow", "Order/apprenticeship classes formed in September (订单班)", "订单班数"),
-    ("order_class_compliance", "share", "ratio", "Share of schools under the tier rule meeting their minimum order classes", "订单班达标学校占比"),
+    ("order_class_compliance", "share", "ratio", "Share of secondary vocational schools running the 8623 plan's order classes for their tier (A≥5, B≥3, other≥2)", "订单班达标学校占比"),
     ("enrollment_plan", "persons", "flow", "September intake plan set in April (招生计划)", "招生计划数"),
     ("fulltime_teachers", "persons", "stock", "Full-time teachers (专任教师)", "专任教师数"),
     ("professional_teachers", "persons", "stock", "Full-time specialty teachers (专业课教师)", "专业课教师数"),
