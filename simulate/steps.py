@@ -79,7 +79,7 @@ def graduate_july(w: World) -> None:
     coh = sc.behaviour.cohorts
     lab = sc.behaviour.labour
     dropout = np.asarray(coh.dropout_rate.as_tuple())[s.level]
-    step = advance(w.students, w.final_grade, dropout, w.rng["cohorts"])
+    step = advance(w.students, w.final_grade, dropout, w.rng["cohorts"], w.cells)
     n_l, n_r = len(LEVELS), len(sc.region.subregions)
     n_m, n_t = s.offers.shape[1], len(TRACKS)
     key = s.level.astype(np.int64) * n_r + s.subregion

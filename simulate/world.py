@@ -35,6 +35,7 @@ class World:
         establishment: ``(S,)`` base-year full-time teachers (staffing quota, 编制).
         base_ratio: ``(S,)`` base-year students per full-time teacher of the school's level.
         progressed_into: ``(L,)`` graduates admitted to each level this year (enrol in September).
+        cells: flat indices of ``students`` cells that can hold anyone (offered majors, grades in the programme).
         year_flows: flows of the current year, filled by the steps and read by the recorder.
     """
 
@@ -50,6 +51,7 @@ class World:
     establishment: np.ndarray
     base_ratio: np.ndarray
     progressed_into: np.ndarray
+    cells: np.ndarray
     budget: YearBudget | None = None
     market: MarketOutcome | None = None
     employees_start: np.ndarray | None = None
@@ -123,6 +125,9 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
         establishment=establishment,
         base_ratio=base_ratio,
         progressed_into=np.zeros(len(LEVELS), dtype=np.int64),
+        cells=np.flatnonzero(np.broadcast_to(
+            schools.offers[:, :, None, None] & (np.arange(n_g)[None, None, :, None] < years[:, None, None, None]),
+            students.shape)),
     )
 
 

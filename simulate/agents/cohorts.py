@@ -34,6 +34,7 @@ def advance(
     final_grade: np.ndarray,
     dropout: np.ndarray,
     rng: np.random.Generator,
+    cells: np.ndarray | None = None,
 ) -> CohortStep:
     """Apply a school year: dropout in every grade, graduation of the final grade, promotion.
 
@@ -42,13 +43,18 @@ def advance(
         final_grade: ``(S,)`` index of each school's final grade (program years − 1).
         dropout: ``(S,)`` yearly dropout probability of each school's level.
         rng: the cohort stream.
+        cells: flat indices of the cells that can hold students (offered majors, grades within the
+            programme); ``None`` scans the whole array.
 
     Returns:
         Dropouts and graduates per school × major × track.
     """
     n_s, n_m, n_g, n_t = students.shape
     flat = students.reshape(-1)
-    occupied = np.flatnonzero(flat)  # most cells are empty: draw only where people are
+    if cells is None:
+        occupied = np.flatnonzero(flat)  # most cells are empty: draw only where people are
+    else:
+        occupied = cells[flat[cells] > 0]
     per_school = flat.size // n_s
     drawn = rng.binomial(flat[occupied], dropout[occupied // per_school])
     flat[occupied] -= drawn

@@ -100,6 +100,8 @@ def bernoulli_subset(idx: np.ndarray, p: float, rng: np.random.Generator) -> np.
     Draws how many (binomial) and then which (uniform without replacement): the same
     distribution as one uniform draw per element, at a cost proportional to the kept ones.
     """
+    if p >= 0.05:  # many kept: one uniform per element is cheaper than choosing which
+        return idx[rng.random(idx.size) < p]
     k = int(rng.binomial(idx.size, p)) if idx.size else 0
     if k == 0:
         return idx[:0]

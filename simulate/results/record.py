@@ -16,7 +16,7 @@ from simulate.agents.cohorts import TRACKS
 from simulate.market.labour import DESTINATIONS
 from simulate.results.indicators import INDICATORS
 from simulate.scenario.schema import LEVELS
-from simulate.world import World
+from simulate.world import World, group_sum
 
 ORDER_CLASS_STANDARD = (5, 3, 2)
 """Order classes a secondary vocational school should run a year by tier A / B / other
@@ -35,11 +35,11 @@ class Recorder:
         self.regions = [r.name for r in sc.region.subregions] + [sc.region.name]
         self._n_l, self._n_r = len(LEVELS), len(sc.region.subregions)
         key = w.schools.level.astype(np.int64) * self._n_r + w.schools.subregion
-        self._onehot = np.zeros((self._n_l * self._n_r, key.size))
-        self._onehot[key, np.arange(key.size)] = 1.0
-        firms = w.firms.subregion
-        self.firm_onehot = np.zeros((self._n_r, firms.size))
-        self.firm_onehot[firms, np.arange(firms.size)] = 1.0
+        # schools are laid out by level, then sub-region: each cell is a contiguous run of schools
+        self._order = None if np.all(np.diff(key) >= 0) else np.argsort(key, kind="stable")
+        counts = np.bincount(key, minlength=self._n_l * self._n_r)
+        self._cells = np.flatnonzero(counts)
+        self._starts = (np.cumsum(counts) - counts)[self._cells]
         li, ri = np.meshgrid(np.arange(self._n_l + 1), np.arange(self._n_r + 1), indexing="ij")
         self._li, self._ri = li.ravel(), ri.ravel()
         self._chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, str, np.ndarray]] = []
@@ -59,7 +59,11 @@ class Recorder:
     def sum_lr(self, per_school: np.ndarray) -> np.ndarray:
         """Sum a per-school array (``(S,)`` or ``(S, K)``) to ``(L+1, R+1[, K])`` with totals last."""
         v = np.asarray(per_school, float)
-        return self.with_totals((self._onehot @ v).reshape(self._n_l, self._n_r, *v.shape[1:]))
+        if self._order is not None:
+            v = v[self._order]
+        g = np.zeros((self._n_l * self._n_r, *v.shape[1:]))
+        g[self._cells] = np.add.reduceat(v, self._starts, axis=0)
+        return self.with_totals(g.reshape(self._n_l, self._n_r, *v.shape[1:]))
 
     @staticmethod
     def with_totals(g: np.ndarray) -> np.ndarray:
@@ -234,7 +238,7 @@ def record_year(rec: Recorder, w: World) -> None:
     wgt, staff = f.weight, f.weight * f.employees
     cols = np.column_stack([wgt, wgt * part, wgt * (f.state == 2), wgt * large, wgt * (part & large), staff,
                             staff * part])
-    by_r = rec.firm_onehot @ cols
+    by_r = group_sum(f.subregion, cols, n_r)
     by_r = np.vstack([by_r, by_r.sum(axis=0)])
     firms_r, part_r, cert_r, large_r, part_large_r, staff_r, part_staff_r = by_r.T
     rec.region_vector(y, "participating_enterprises", part_r)
