@@ -49,10 +49,13 @@ def plan_april(w: World) -> None:
     sc, y, s = w.sc, w.year, w.schools
     adj = sc.levers.enrollment_adjustment
     n_m = s.offers.shape[1]
-    if w.market is not None and y >= adj.from_year:
-        supply = w.market.supply.astype(float)
-        demand = w.market.vacancies.astype(float)
-        pressure = (w.relevance @ demand + 1.0) / (w.relevance @ supply + 1.0)
+    if y >= adj.from_year:
+        if w.market is not None:
+            supply = w.market.supply.astype(float)
+            demand = w.market.vacancies.astype(float)
+            pressure = (w.relevance @ demand + 1.0) / (w.relevance @ supply + 1.0)
+        else:  # the first April: no labour-market signal yet, but listed majors still expand
+            pressure = np.ones(n_m)
         ids = [m.id for m in sc.region.majors]
         expand = np.isin(ids, adj.expand)
         close = np.isin(ids, adj.close)
@@ -125,10 +128,11 @@ def enrol_september(w: World) -> None:
     inst = sc.behaviour.institutions
     t = y - sc.base_year
     junior = intake.junior_graduates * sc.scale * _compound(intake.junior_graduates_growth, sc.base_year, y)
-    secondary_apps = junior * intake.vocational_share
+    secondary_apps = junior * intake.vocational_share.at(y)
+    technical = intake.technical_share_of_secondary.at(y)
     external = np.array([
-        secondary_apps * (1 - intake.technical_share_of_secondary),
-        secondary_apps * intake.technical_share_of_secondary,
+        secondary_apps * (1 - technical),
+        secondary_apps * technical,
         intake.higher_external_applicants * sc.scale * _compound(intake.higher_external_growth, sc.base_year, y),
         intake.undergraduate_external_applicants * sc.scale,
     ])

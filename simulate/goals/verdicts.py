@@ -59,7 +59,7 @@ def _series(frame: pd.DataFrame, g: Goal, province: str) -> pd.DataFrame | None:
                    ("enterprise", province)):
         sel = f[(f.level == lv) & (f.region == rg)]
         if len(sel):
-            return sel.pivot_table(index="replication", columns="year", values="value", observed=True)
+            return sel.pivot_table(index="replication", columns="year", values="value", observed=True, dropna=False)
     return None
 
 
@@ -80,6 +80,8 @@ def judge(frame: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...], province: s
                 continue
             start = max(g.from_year or base_year, base_year)
             window = table.loc[:, [c for c in table.columns if start <= c <= year]]
+            if window.shape[1] == 0:
+                continue
             if g.aggregate == "cumulative":
                 running = window.cumsum(axis=1)
             elif g.aggregate == "every_year":

@@ -127,8 +127,8 @@ class Intake(Strict):
 
     junior_graduates: Persons = Field(description="junior-secondary graduates in the base year (初中毕业生)")
     junior_graduates_growth: GrowthPath
-    vocational_share: Share = Field(description="share of junior graduates entering secondary vocational/technical")
-    technical_share_of_secondary: Share = Field(description="technical schools' share of secondary intake")
+    vocational_share: SharePath = Field(description="share of junior graduates entering secondary vocational/technical")
+    technical_share_of_secondary: SharePath = Field(description="technical schools' share of secondary intake")
     higher_external_applicants: Persons = Field(description="general-high-school and other applicants to 高职 per year")
     higher_external_growth: GrowthPath
     undergraduate_external_applicants: Persons

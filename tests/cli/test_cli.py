@@ -96,7 +96,9 @@ def test_resolved_scenario_carries_sources(tmp_path, small_scenario_file):
     funding = resolved["levers"]["per_student_funding"]["secondary"]
     assert funding["source"].startswith("obs: nanchang/secondary_vocational/per_student_appropriation_floor")
     dropout = resolved["behaviour"]["cohorts"]["dropout_rate"]["secondary_vocational"]
-    assert dropout["source"].startswith("derived:")
+    assert dropout["source"].startswith("fitted: talentsim calibrate")  # the fitted layer overrides the prior
+    retention = resolved["behaviour"]["labour"]["order_retention"]
+    assert retention["source"] == "assumption"
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

@@ -1,0 +1,164 @@
+"""Back-test: fit on the years up to a cut-off, project, and score against two naive forecasts.
+
+No look-ahead: :func:`backtest` splits the data into the rows with ``year ≤ fit_until`` (the only
+rows the fit, the projection and the naive forecasts see) and the later rows (used only to score).
+The series to project come from the model's catalogue and the training rows, never from later rows.
+
+Naive forecasts (as BLS evaluates its projections): *persistence*, the last observed value; and a
+*linear trend* fitted by least squares to the last five observed years. Both are computed on the
+harmonised history (one coverage across the breaks) and converted to the published coverage of the
+year they forecast, so neither they nor the model are scored against a definition change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulate.fitting import series
+from simulate.fitting.calibrate import Fit, fit
+from simulate.fitting.data import INCLUDES_TRANSFERS, TRANSFERS, Observed, harmonised, national_series
+
+PREDICTION_COLUMNS = ["region", "level", "indicator", "year", "value"]
+HELD = "held at the last observed value"
+MODEL = "cohort and staffing equations"
+
+
+@dataclass
+class Backtest:
+    """Predictions, errors against the later rows, and the comparison with naive forecasts.
+
+    Attributes:
+        fit: the calibration on the rows up to ``fit_until``.
+        predictions: ``region, level, indicator, year, value`` for every projected national series.
+        methods: (level, indicator) → how the model projects it (equations, or held).
+        excluded: series of the training data the model does not project, with the reason.
+        points: one row per scored figure: ``level, indicator, year, actual, model, persistence, trend``.
+    """
+
+    fit: Fit
+    fit_until: int
+    until: int
+    predictions: pd.DataFrame
+    methods: dict[tuple[str, str], str]
+    excluded: pd.DataFrame
+    points: pd.DataFrame
+
+    def errors(self) -> pd.DataFrame:
+        """MAPE (%) per series for the model and both naive forecasts; ``in_overall`` marks the common set."""
+        rows = []
+        for (lv, ind), g in self.points.groupby(["level", "indicator"], sort=False):
+            ape = {k: (np.abs(g[k] - g.actual) / np.abs(g.actual) * 100) for k in ("model", "persistence", "trend")}
+            method = self.methods.get((lv, ind), "")
+            complete = all(ape[k].notna().all() for k in ape)
+            rows.append({"level": lv, "indicator": ind, "years": ", ".join(map(str, g.year)), "n": len(g),
+                         "method": method, "mape_model": ape["model"].mean(),
+                         "mape_persistence": ape["persistence"].mean(), "mape_trend": ape["trend"].mean(),
+                         "in_overall": bool(complete and method == MODEL)})
+        cols = ["level", "indicator", "years", "n", "method", "mape_model", "mape_persistence", "mape_trend",
+                "in_overall"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def overall(self) -> dict[str, float]:
+        """MAPE over every scored figure of the common set, and model / best naive."""
+        err = self.errors()
+        keep = {tuple(k) for k in err.loc[err.in_overall, ["level", "indicator"]].to_numpy()}
+        p = self.points[[k in keep for k in zip(self.points.level, self.points.indicator, strict=True)]]
+        out = {"series": len(keep), "figures": len(p)}
+        for k in ("model", "persistence", "trend"):
+            out[f"mape_{k}"] = float((np.abs(p[k] - p.actual) / np.abs(p.actual)).mean() * 100) if len(p) else np.nan
+        best = min(out["mape_persistence"], out["mape_trend"])
+        out["best_naive"] = "persistence" if out["mape_persistence"] <= out["mape_trend"] else "linear trend"
+        out["ratio"] = out["mape_model"] / best if best > 0 else np.nan
+        return out
+
+    def verdict(self) -> str:
+        """The comparison in one plain sentence."""
+        o = self.overall()
+        if not o["figures"]:
+            return (f"No figure after {self.fit_until} up to {self.until} could be scored for the model and both "
+                    "naive forecasts: there is nothing to compare.")
+        beats = "beats" if o["ratio"] < 1 else "does NOT beat"
+        span = f"{self.fit_until + 1}" if self.until == self.fit_until + 1 else f"{self.fit_until + 1}–{self.until}"
+        return (f"Fitted on the data up to {self.fit_until} and scored on {o['figures']} published figures of "
+                f"{o['series']} national series in {span}, the model's MAPE is "
+                f"{o['mape_model']:.2f}% against {o['mape_persistence']:.2f}% for persistence and "
+                f"{o['mape_trend']:.2f}% for the five-year linear trend: model / best naive ({o['best_naive']}) "
+                f"= {o['ratio']:.2f}, so the model {beats} the best naive forecast.")
+
+
+def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstrap: int = 0) -> Backtest:
+    """Fit on ``year ≤ fit_until``, project national series to ``until`` and score the later rows."""
+    fit_until = int(fit_until)
+    train, later = obs.until(fit_until), obs.after(fit_until)  # the split comes first
+    until = int(until) if until is not None else max(fit_until + 1, obs.last_year)
+    if until <= fit_until:
+        raise ValueError(f"--until ({until}) must be after --fit-until ({fit_until})")
+    f = fit(train, fit_until, bootstrap=bootstrap)
+    predictions, methods, excluded = project(f, train, until)
+    points = score(predictions, train, later.until(until))
+    return Backtest(f, fit_until, until, predictions, methods, excluded, points)
+
+
+def project(f: Fit, train: Observed, until: int) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """Predictions of every national series the model projects, for ``fit_until < year ≤ until``."""
+    inputs, out = f.project(until)
+    years = inputs.years
+    future = (years > f.fit_until) & (years <= until)
+    candidates = list(dict.fromkeys(
+        [(lv, ind) for lv, inds in series.MODELLED.items() for ind in inds] + national_series(train)))
+    rows, methods, excluded = [], {}, []
+    for lv, ind in candidates:
+        if not series.is_modelled(lv, ind):
+            excluded.append({"level": lv, "indicator": ind, "reason": series.unmodelled_reason(lv, ind)})
+            continue
+        if ind == "schools" or (lv, ind) == ("junior_secondary", "enrollment"):
+            hist = harmonised(train, lv, ind).values
+            if not len(hist):
+                continue
+            values, methods[(lv, ind)] = np.full(future.sum(), float(hist.iloc[-1])), HELD
+        elif f.projectable(lv, ind):
+            values, methods[(lv, ind)] = series.predict(out, lv, ind, years, f.theta)[future], MODEL
+        else:
+            excluded.append({"level": lv, "indicator": ind,
+                             "reason": "not identified from the data up to the cut-off: " + f.missing(lv, ind)})
+            continue
+        for y, v in zip(years[future], values, strict=True):
+            if np.isfinite(v):
+                rows.append({"region": "national", "level": lv, "indicator": ind, "year": int(y), "value": float(v)})
+    return (pd.DataFrame(rows, columns=PREDICTION_COLUMNS), methods,
+            pd.DataFrame(excluded, columns=["level", "indicator", "reason"]))
+
+
+def naive(train: Observed, level: str, indicator: str, year: int) -> tuple[float, float]:
+    """(persistence, five-year linear trend) forecasts of a published figure from the training rows."""
+    if level == "higher_vocational" and indicator == "enrollment" and year in INCLUDES_TRANSFERS:
+        a, b = naive(train, level, "enrollment_excl", year), naive(train, *TRANSFERS, year)
+        return a[0] + b[0], a[1] + b[1]
+    h = harmonised(train, level, "enrollment" if indicator == "enrollment_excl" else indicator).values.dropna()
+    if not len(h):
+        return np.nan, np.nan
+    last = h.iloc[-5:]
+    trend = np.nan
+    if len(last) >= 2:
+        slope, intercept = np.polyfit(last.index.to_numpy(float), last.to_numpy(float), 1)
+        trend = float(intercept + slope * year)
+    return float(h.iloc[-1]), trend
+
+
+def score(predictions: pd.DataFrame, train: Observed, actual: Observed) -> pd.DataFrame:
+    """Each later national figure with the model's prediction and the two naive forecasts."""
+    pred = predictions.set_index(["level", "indicator", "year"]).value
+    rows = []
+    projected = {(lv, ind) for lv, ind, _ in pred.index}
+    nat = actual.frame[actual.frame.region == "national"]
+    for r in nat.itertuples():
+        key = (r.level, r.indicator, int(r.year))
+        if (r.level, r.indicator) not in projected:
+            continue
+        pers, trend = naive(train, r.level, r.indicator, int(r.year))
+        rows.append({"level": r.level, "indicator": r.indicator, "year": int(r.year), "actual": float(r.value),
+                     "model": float(pred.get(key, np.nan)), "persistence": pers, "trend": trend})
+    return pd.DataFrame(rows, columns=["level", "indicator", "year", "actual", "model", "persistence", "trend"])

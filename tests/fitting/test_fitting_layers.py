@@ -1,0 +1,166 @@
+"""Fitted values as scenario layers; the calibrate command; the national scenario and engine hindcast."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import simulate
+from simulate.cli.main import ExitStatus, main
+from simulate.fitting import fit, load_observed
+from simulate.fitting.engine_check import hindcast_dict
+from simulate.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "calibration" / "observed_2015_2022.csv"
+FITTED = ROOT / "calibration" / "fitted"
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return fit(load_observed(DATA))
+
+
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cal")
+    argv = ["calibrate", "--no-engine", "--no-images", "--fit-until", "2021", "--out", str(d / "params.yaml"),
+            "--report", str(d / "report")]
+    assert main(argv) == ExitStatus.OK
+    return d
+
+
+def _leaves(tree, path=""):
+    if isinstance(tree, dict) and "value" in tree and "source" in tree:
+        yield path, tree
+    elif isinstance(tree, dict):
+        for k, v in tree.items():
+            yield from _leaves(v, f"{path}.{k}" if path else str(k))
+
+
+def test_calibrate_writes_sourced_layers_and_a_fit_report(calibrated):
+    beh = yaml.safe_load((calibrated / "params.yaml").read_text(encoding="utf-8"))
+    reg = yaml.safe_load((calibrated / "params.national_region.yaml").read_text(encoding="utf-8"))
+    leaves = dict(_leaves(beh)) | dict(_leaves(reg))
+    assert "behaviour.cohorts.dropout_rate.secondary_vocational" in leaves
+    assert "region.intake.vocational_share" in leaves and "region.intake.junior_graduates_growth" in leaves
+    for path, leaf in leaves.items():
+        assert leaf["source"].startswith("fitted: talentsim calibrate --fit-until 2021"), path
+    assert "(SE " in leaves["behaviour.cohorts.dropout_rate.secondary_vocational"]["source"]
+    stats = pd.read_csv(calibrated / "report" / "fit_statistics.csv")
+    assert {"rmse", "mape", "r2"} <= set(stats.columns) and len(stats) >= 20
+    text = (calibrated / "report" / "report.txt").read_text(encoding="utf-8")
+    assert "RMSE" in text and "weakly identified" in text
+    assert (calibrated / "report" / "report.html").is_file()
+
+
+def test_a_regional_scenario_extends_the_fitted_behaviour_layer(calibrated, tmp_path):
+    beh = yaml.safe_load((calibrated / "params.yaml").read_text(encoding="utf-8"))
+    value = beh["behaviour"]["cohorts"]["dropout_rate"]["higher_vocational"]["value"]
+    path = tmp_path / "jx.yaml"
+    path.write_text(f"extends:\n  - {ROOT / 'scenarios' / 'jiangxi_baseline.yaml'}\n  - {calibrated / 'params.yaml'}\n"
+                    "name: jx_fitted\n", encoding="utf-8")
+    loaded = load_scenario(path)
+    assert loaded.scenario.behaviour.cohorts.dropout_rate.higher_vocational == value
+    src = loaded.sources["behaviour.cohorts.dropout_rate.higher_vocational"].source
+    assert src.startswith("fitted: ")
+    assert loaded.scenario.region.name == "jiangxi"  # the behaviour layer leaves the region alone
+    assert "fitted: talentsim calibrate" in loaded.resolved_yaml()
+
+
+def test_shipped_fitted_layers_match_a_fresh_calibration(fitted):
+    """calibration/fitted/*.yaml are outputs of `talentsim calibrate`: re-run it when the data or model change."""
+    beh = yaml.safe_load((FITTED / "behaviour.yaml").read_text(encoding="utf-8"))["behaviour"]
+    assert beh["cohorts"]["dropout_rate"]["secondary_vocational"]["value"] == pytest.approx(
+        fitted.theta["dropout_secondary_vocational"], abs=1e-4)
+    assert beh["cohorts"]["progression_rate"]["secondary_vocational"]["value"] == pytest.approx(
+        fitted.theta["progression_secondary_vocational"], abs=1e-4)
+    reg = yaml.safe_load((FITTED / "national_region.yaml").read_text(encoding="utf-8"))["region"]
+    share = reg["intake"]["vocational_share"]["value"]  # a constant, or a ramp ending at the last fitted year
+    share = share["ramp"]["to_value"] if isinstance(share, dict) else share
+    assert share == pytest.approx(fitted.theta["vocational_share"], abs=1e-4)
+
+
+def test_national_baseline_is_the_whole_country_with_fitted_values():
+    loaded = load_scenario(ROOT / "scenarios" / "national_baseline.yaml")
+    sc = loaded.scenario
+    lv = sc.region.levels
+    assert 7000 <= lv["secondary_vocational"].schools <= 7500 and 1400 <= lv["higher_vocational"].schools <= 1600
+    assert sc.region.enterprises.records >= 10000
+    assert loaded.sources["behaviour.cohorts.dropout_rate.secondary_vocational"].source.startswith("fitted:")
+    share = [v for k, v in loaded.sources.items() if k.startswith("region.intake.vocational_share")]
+    assert share and all(v.source.startswith("fitted:") for v in share)
+    national_only = [k for k, v in loaded.sources.items() if "national_region.yaml" in v.file]
+    assert national_only and all(v.source for v in loaded.sources.values())
+
+
+def test_engine_hindcast_reproduces_the_aggregate_model(fitted):
+    """The engine, restarted from the 2017 stocks with the fitted values, follows the aggregate equations."""
+    d = hindcast_dict(fitted)
+    assert d["base_year"] == 2018
+    assert d["region"]["levels"]["secondary_vocational"]["in_school"] == 12542900
+    small = copy.deepcopy(d)
+    small["scale"], small["horizon"] = 0.01, 2021
+    small["region"]["enterprises"]["records"] = 20000
+    for lv in ("secondary_vocational", "technical_school", "higher_vocational"):
+        small["region"]["levels"][lv]["schools"] //= 40
+    frame = simulate.run(Scenario.model_validate(small), seed=1).frame
+    f = frame[(frame.region == "national") & (frame.dimension == "total") & (frame.indicator == "enrollment")]
+    engine = f.set_index(["level", "year"]).value
+    inputs, out = fitted.project(2021)
+    at = {int(y): i for i, y in enumerate(inputs.years)}
+    for lv in ("secondary_vocational", "technical_school", "higher_vocational"):
+        for y in (2020, 2021):  # after the first year, when the base-year plans no longer bind
+            model = out[(lv, "enrollment")][at[y]] * 0.01
+            assert engine[(lv, y)] == pytest.approx(model, rel=0.03), (lv, y)
+    assert np.isfinite(engine[("higher_vocational", 2019)])
+
+
+def test_regional_intake_layer_scales_national_drivers_by_the_snapshot_share(fitted, tmp_path):
+    from simulate.fitting.layers import dump_layer
+    from simulate.fitting.regional import intake_layer, regional_shares
+
+    obs = load_observed(DATA)
+    shares = regional_shares(obs, "jiangxi").set_index(["level", "indicator"])
+    assert shares.loc[("secondary_vocational", "in_school"), "share"] == pytest.approx(553700 / 13118100)
+    tree = intake_layer(fitted, obs, "jiangxi", 2019, "test")
+    intake = tree["region"]["intake"]
+    assert intake["junior_graduates"]["value"] == pytest.approx(14540900 * (553700 + 211000) / (13118100 + 4267000),
+                                                                rel=1e-6)
+    path = tmp_path / "jiangxi_intake.yaml"
+    path.write_text(dump_layer(tree, ["test"]), encoding="utf-8")
+    scen = tmp_path / "jx.yaml"
+    scen.write_text(f"extends:\n  - {ROOT / 'scenarios' / 'jiangxi_baseline.yaml'}\n  - {FITTED / 'behaviour.yaml'}\n"
+                    f"  - {path}\nname: jx_regional\n", encoding="utf-8")
+    sc = load_scenario(scen).scenario
+    assert sc.region.intake.junior_graduates == intake["junior_graduates"]["value"]
+    assert sc.region.intake.junior_graduates_growth.at(2021) == intake["junior_graduates_growth"]["value"][2021]
+
+
+def test_bootstrap_intervals_bracket_the_estimates_and_reach_the_sources(tmp_path):
+    from simulate.fitting.layers import behaviour_layer
+
+    f = fit(load_observed(DATA), 2022, bootstrap=12, seed=3)
+    for name in ("dropout_secondary_vocational", "vocational_share", "external_share"):
+        lo, hi = f.interval[name]
+        assert lo < f.theta[name] < hi
+        assert 0.3 < (hi - lo) / (2 * 1.96 * f.se[name]) < 3  # the same order as the Jacobian SE
+    tree, _ = behaviour_layer(f, "cmd")
+    src = tree["behaviour"]["cohorts"]["dropout_rate"]["secondary_vocational"]["source"]
+    assert "bootstrap 95%" in src and "SE " in src
+
+
+def test_certification_is_mapped_through_the_engine_practice_compliance(fitted):
+    from simulate.fitting import engine_check
+
+    f = copy.copy(fitted)
+    f.se = dict(fitted.se, certification=0.01)  # pretend the data identified it
+    f.theta = dict(fitted.theta, certification=0.005)
+    rate, note = engine_check.certification_rate(f, seed=2)
+    assert rate is not None and 0 < rate <= 1
+    assert "practice-compliant share" in note
