@@ -71,6 +71,8 @@ def synthesise_enterprises(sc: Scenario, rng: np.random.Generator) -> Enterprise
     sub_share = np.array([s.enterprise_share for s in sc.region.subregions])
     industry = rng.choice(ind_share.size, size=n, p=ind_share).astype(np.int16)
     subregion = rng.choice(sub_share.size, size=n, p=sub_share).astype(np.int8)
+    order = np.lexsort((industry, subregion))  # records by sub-region, then industry: sums run over blocks
+    industry, subregion = industry[order], subregion[order]
     mean_size = pop.employees / pop.count
     sigma = pop.size_sigma
     employees = rng.lognormal(np.log(mean_size) - sigma**2 / 2, sigma, size=n)
