@@ -395,6 +395,54 @@ def test_practice_posts_rate_equals_the_post_rate_lever(make_scenario, tidy):
     assert (t("teachers_placed_in_practice") <= np.floor(t("practice_posts", "enterprise"))).all()
 
 
+COH = "behaviour.cohorts."
+
+
+def _destination_shares(t, level):
+    grads = t("graduates", level).sum()
+    assert grads > 5000
+    return t("progression", level).sum() / grads, t("further_study", level).sum() / grads
+
+
+def test_progression_and_further_study_follow_their_rates(make_scenario, tidy):
+    """With seats to spare at the next level, shares of graduates match the rates (binomial noise only)."""
+    t = _tidy(tidy, make_scenario({COH + "progression_rate.secondary_vocational": 0.3,
+                                   COH + "further_study_rate.secondary_vocational": 0.2}))
+    prog, further = _destination_shares(t, "secondary_vocational")
+    assert prog == pytest.approx(0.3, abs=0.015)
+    assert further == pytest.approx(0.2, abs=0.015)
+    # everyone admitted to the next level enrols there: higher-vocational entrants include them
+    assert (t("enrollment", "higher_vocational") >= t("progression", "secondary_vocational")
+            + t("progression", "technical_school")).all()
+
+
+def test_progression_and_further_study_summing_to_one_is_simulated(make_scenario, tidy):
+    """Regression: 0.1 / (1 − 0.9) = 1.0000000000000002 once made numpy's binomial raise in graduate_july."""
+    t = _tidy(tidy, make_scenario({COH + "progression_rate.secondary_vocational": 0.9,
+                                   COH + "further_study_rate.secondary_vocational": 0.1}))
+    prog, further = _destination_shares(t, "secondary_vocational")
+    assert prog == pytest.approx(0.9, abs=0.02) and further == pytest.approx(0.1, abs=0.02)
+
+
+@pytest.mark.parametrize("case", ["progression capped by the next level's plan", "undergraduate progression rate"])
+def test_further_study_rate_holds_whatever_happens_to_progression(make_scenario, tidy, case):
+    """Applicants turned away by the next level look for work; further study keeps its own rate.
+
+    Regression: further study was once drawn at further_rate / (1 − progression_rate) among everyone
+    not admitted, giving 0.50 instead of 0.10 with a full plan and 0.38 instead of 0.20 for undergraduates.
+    """
+    if case.startswith("progression capped"):
+        level, rates = "secondary_vocational", (0.8, 0.1)
+        extra = {"region.levels.higher_vocational.in_school": 3000}  # a tiny higher-vocational plan
+    else:
+        level, rates = "vocational_undergraduate", (0.5, 0.2)
+        extra = {"region.levels.vocational_undergraduate.in_school": 500_000}  # enough graduates for precision
+    t = _tidy(tidy, make_scenario({COH + f"progression_rate.{level}": rates[0],
+                                   COH + f"further_study_rate.{level}": rates[1], **extra}))
+    _, further = _destination_shares(t, level)
+    assert further == pytest.approx(rates[1], abs=0.02)
+
+
 def test_certain_dropout_empties_a_level(make_scenario, tidy):
     """Dropout 1 at a level: every student there leaves each July; only September's entrants remain."""
     sc = make_scenario({"behaviour.cohorts.dropout_rate.technical_school": 1.0})
