@@ -1,5 +1,6 @@
-"""talentsim: a discrete-event simulator of regional talent supply and demand under
-industry–education integration (产教融合) policy levers.
+"""talentsim: regional talent supply and demand under industry–education integration (产教融合) levers.
+
+A discrete-event simulator for education and industry planners.
 
 Public API:
 

@@ -71,7 +71,7 @@ class World:
 def replication_streams(seed: int, replication: int) -> dict[str, np.random.Generator]:
     """Independent generators for one replication, identical on any machine or worker count."""
     root = np.random.SeedSequence(entropy=seed, spawn_key=(replication,))
-    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, root.spawn(len(STREAMS)))}
+    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, root.spawn(len(STREAMS)), strict=True)}
 
 
 def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:

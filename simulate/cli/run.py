@@ -30,7 +30,9 @@ def register(app: typer.Typer) -> None:
 
 
 def run_command(
-    scenario: Annotated[Path | None, typer.Argument(help="scenario YAML (default: the shipped Jiangxi baseline)")] = None,
+    scenario: Annotated[
+        Path | None, typer.Argument(help="scenario YAML (default: the shipped Jiangxi baseline)")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="run folder (default: runs/<scenario name>)")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="root seed (default: the scenario's)")] = None,
     reps: Annotated[int, typer.Option("--reps", min=1, max=100000, help="Monte Carlo replications")] = 1,

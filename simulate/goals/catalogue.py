@@ -134,8 +134,8 @@ def scenario_goals(settings) -> tuple[Goal, ...]:
         if "deadline" in update:
             update["deadline"] = Deadline(**update["deadline"])
         old = goals[index[gid]]
-        goals[index[gid]] = Goal.model_validate({**old.model_dump(), **update,
-                                                 "notes": ((old.notes or "") + " Target/deadline set by the scenario.").strip()})
+        notes = ((old.notes or "") + " Target/deadline set by the scenario.").strip()
+        goals[index[gid]] = Goal.model_validate({**old.model_dump(), **update, "notes": notes})
     for raw in settings.add:
         g = Goal.model_validate(raw)
         if g.id in index:

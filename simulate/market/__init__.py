@@ -1,0 +1,1 @@
+"""Labour market: vacancies, matching of graduates to jobs, destinations."""

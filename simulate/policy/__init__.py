@@ -1,0 +1,1 @@
+"""Policy accounting: budget, surcharge and credits."""

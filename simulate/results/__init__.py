@@ -1,0 +1,1 @@
+"""Results: the indicator reference, the December recorder and run folders."""

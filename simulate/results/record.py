@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulate.agents import teachers as tch
 from simulate.agents.cohorts import TRACKS
 from simulate.market.labour import DESTINATIONS
 from simulate.results.indicators import INDICATORS
@@ -137,7 +136,7 @@ def record_initial(rec: Recorder, w: World) -> None:
 
 def record_year(rec: Recorder, w: World) -> None:
     """Record every indicator of the current year (called in December)."""
-    sc, y, s, t, f, fl = w.sc, w.year, w.schools, w.teachers, w.firms, w.year_flows
+    sc, y, s, f, fl = w.sc, w.year, w.schools, w.firms, w.year_flows
     majors = [f"major:{m.id}" for m in sc.region.majors]
     inds = [f"industry:{i.id}" for i in sc.region.industries]
     n_r = len(sc.region.subregions)
@@ -180,7 +179,6 @@ def record_year(rec: Recorder, w: World) -> None:
     rec.ratio(y, "local_retention_rate", entering - d_lr[4], entering)
     rec.province(y, "external_entrants", enr.sum() - w.progressed_into.sum(), level="all")
     # teachers
-    rule = sc.levers.teacher_practice
     kinds = w.staff  # tallied at the end of December's teacher changes
     ft_s, prof_s, dual_s, pt_s = kinds["fulltime"], kinds["professional"], kinds["dual"], kinds["part_time"]
     comp_s, new_ok = kinds["compliant"], kinds["senior_early_ok"]

@@ -67,7 +67,8 @@ class LevelStock(Strict):
     in_school: Persons
     program_years: int = Field(ge=1, le=5, description="years of study (学制)")
     student_teacher_ratio: float = Field(gt=0, le=100, description="students per full-time teacher (生师比)")
-    professional_teacher_share: Share = Field(description="share of full-time teachers who teach specialty courses (专业课教师)")
+    professional_teacher_share: Share = Field(
+        description="share of full-time teachers who teach specialty courses (专业课教师)")
     dual_qualified_share: Share = Field(description="双师型 share of specialty teachers in the base year")
     part_time_share: Share = Field(description="enterprise part-time teachers / specialty teachers (兼职教师)")
     majors_per_school: int = Field(ge=1, le=20)
@@ -80,7 +81,8 @@ class Subregion(Strict):
     name_zh: str
     school_share: SharePerLevel = Field(description="share of each level's schools located here")
     enterprise_share: Share
-    county_schools: int = Field(ge=0, description="county/district secondary schools (县区中职), industrial-college rule")
+    county_schools: int = Field(
+        ge=0, description="county/district secondary schools (县区中职), industrial-college rule")
 
 
 class Industry(Strict):
@@ -187,7 +189,8 @@ class Cohorts(Strict):
 
     dropout_rate: SharePerLevel = Field(description="yearly dropout (流失率)")
     progression_rate: SharePerLevel = Field(description="graduates continuing to the next modelled level (升学率)")
-    further_study_rate: SharePerLevel = Field(description="graduates studying on outside the modelled levels (e.g. 专升本)")
+    further_study_rate: SharePerLevel = Field(
+        description="graduates studying on outside the modelled levels (e.g. 专升本)")
 
 
 class Labour(Strict):
@@ -234,11 +237,13 @@ class Institutions(Strict):
     """Consortia, industrial colleges and order classes."""
 
     order_class_size: int = Field(ge=5, le=100, description="students per order class")
-    apprenticeship_of_joint: Share = Field(description="share of joint-training entrants in apprenticeship (vs order class)")
+    apprenticeship_of_joint: Share = Field(
+        description="share of joint-training entrants in apprenticeship (vs order class)")
     consortium_size: int = Field(ge=2, le=200, description="schools per vocational education group")
     consortium_formation_rate: Share = Field(description="yearly chance an unaffiliated school joins/forms one")
     base_membership: Share = Field(description="share of schools in a group or consortium in the base year")
-    industrial_college_partners: int = Field(ge=1, le=100, description="partner firms a school needs to open an industrial college")
+    industrial_college_partners: int = Field(
+        ge=1, le=100, description="partner firms a school needs to open an industrial college")
 
 
 class Budget(Strict):
@@ -311,7 +316,8 @@ class Levers(Strict):
     order_class_minimum: OrderClassMinimum
     per_student_funding: Funding
     surcharge_credit: SurchargeCredit
-    surcharge_vocational_share: SharePath = Field(description="share of local education surcharge for vocational schools")
+    surcharge_vocational_share: SharePath = Field(
+        description="share of local education surcharge for vocational schools")
     teacher_practice: TeacherPractice
     part_time_target: SharePath = Field(description="target enterprise part-time share of specialty teachers")
     bases_per_major_target: CountPath = Field(description="training bases each major should have")

@@ -81,7 +81,7 @@ def _goal(**kw) -> Goal:
 
 def _frame(values_by_rep: dict[int, list[float]], years=(2019, 2020, 2021, 2022)) -> pd.DataFrame:
     rows = [("s", rep, y, "jiangxi", "all", "total", "in_school", v)
-            for rep, vals in values_by_rep.items() for y, v in zip(years, vals)]
+            for rep, vals in values_by_rep.items() for y, v in zip(years, vals, strict=True)]
     return pd.DataFrame(rows, columns=["scenario", "replication", "year", "region", "level", "dimension",
                                        "indicator", "value"])
 
