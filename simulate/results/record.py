@@ -25,8 +25,22 @@ COLUMNS = ["scenario", "replication", "year", "region", "level", "dimension", "i
 """Columns of ``results.parquet``."""
 
 
+class _Layout:
+    """Row metadata of one recording call: level and region codes, dimension codes, indicator."""
+
+    __slots__ = ("indicator", "level", "region", "dims", "size")
+
+    def __init__(self, indicator: str, level: np.ndarray, region: np.ndarray, dims: np.ndarray):
+        self.indicator, self.level, self.region, self.dims = indicator, level, region, dims
+        self.size = level.size
+
+
 class Recorder:
-    """Collects indicator rows for one replication; :meth:`frame` returns the tidy table."""
+    """Collects indicator rows for one replication; :meth:`frame` returns the tidy table.
+
+    Every year records the same sequence of calls, so each call's row metadata (levels,
+    regions, dimensions) is built once and reused: a year costs only its values.
+    """
 
     def __init__(self, w: World):
         sc = w.sc
@@ -41,17 +55,32 @@ class Recorder:
         self._starts = (np.cumsum(counts) - counts)[self._cells]
         li, ri = np.meshgrid(np.arange(self._n_l + 1), np.arange(self._n_r + 1), indexing="ij")
         self._li, self._ri = li.ravel(), ri.ravel()
-        self._chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, str, np.ndarray]] = []
         self._dims: dict[str, int] = {"total": 0}
-        self._dim_codes: dict[tuple[str, ...], np.ndarray] = {}
+        self._layouts: list[_Layout] = []
+        self._pos = 0
+        self._chunks: list[tuple[int, _Layout, np.ndarray]] = []
+
+    def begin_year(self) -> None:
+        """Start a year's recording (call sites are matched to layouts by their order)."""
+        self._pos = 0
+
+    def _add(self, year: int, indicator: str, values: np.ndarray, make: callable) -> None:
+        pos = self._pos
+        self._pos += 1
+        lay = self._layouts[pos] if pos < len(self._layouts) else None
+        if lay is None or lay.indicator != indicator or lay.size != values.size:
+            assert indicator in INDICATORS, indicator
+            lay = _Layout(indicator, *make())
+            if pos < len(self._layouts):
+                self._layouts[pos] = lay
+            else:
+                self._layouts.append(lay)
+        self._chunks.append((year, lay, values))
 
     def _codes(self, dims: list[str] | None, n: int) -> np.ndarray:
         """Integer codes of ``dims`` (a breakdown repeated to ``n`` rows; ``None`` = total)."""
         key = tuple(dims) if dims else ("total",)
-        base = self._dim_codes.get(key)
-        if base is None:
-            base = np.array([self._dims.setdefault(d, len(self._dims)) for d in key], np.int32)
-            self._dim_codes[key] = base
+        base = np.array([self._dims.setdefault(d, len(self._dims)) for d in key], np.int32)
         return np.tile(base, n // base.size)
 
     # -- grids ------------------------------------------------------------------
@@ -67,19 +96,22 @@ class Recorder:
     @staticmethod
     def with_totals(g: np.ndarray) -> np.ndarray:
         """Append the province column and the ``all`` levels row to an ``(L, R[, K])`` grid."""
-        g = np.concatenate([g, g.sum(axis=1, keepdims=True)], axis=1)
-        return np.concatenate([g, g.sum(axis=0, keepdims=True)], axis=0)
+        n_l, n_r = g.shape[:2]
+        out = np.empty((n_l + 1, n_r + 1, *g.shape[2:]))
+        out[:n_l, :n_r] = g
+        out[:n_l, n_r] = g.sum(axis=1)
+        out[n_l] = out[:n_l].sum(axis=0)
+        return out
 
     def grid(self, year: int, indicator: str, grid: np.ndarray, dims: list[str] | None = None) -> None:
         """Record a ``(L+1, R+1[, K])`` grid of level × region (× dimension) values."""
-        assert indicator in INDICATORS, indicator
         li, ri = self._li, self._ri
         if grid.ndim == 2:
-            self._chunks.append((year, li, ri, self._codes(None, li.size), indicator, grid.ravel()))
+            self._add(year, indicator, grid.ravel(), lambda: (li, ri, self._codes(None, li.size)))
         else:
             k = grid.shape[2]
-            self._chunks.append((year, np.repeat(li, k), np.repeat(ri, k), self._codes(dims, li.size * k),
-                                 indicator, grid.reshape(-1)))
+            self._add(year, indicator, grid.reshape(-1),
+                      lambda: (np.repeat(li, k), np.repeat(ri, k), self._codes(dims, li.size * k)))
 
     def ratio(self, year: int, indicator: str, num: np.ndarray, den: np.ndarray) -> None:
         """Record num/den per cell (NaN where the denominator is zero)."""
@@ -93,49 +125,51 @@ class Recorder:
         li = self.levels.index(level)
         n_r = v.shape[0]
         if v.ndim == 1:
-            self._chunks.append((year, np.full(n_r, li), np.arange(n_r), self._codes(None, n_r), indicator, v))
+            self._add(year, indicator, v, lambda: (np.full(n_r, li), np.arange(n_r), self._codes(None, n_r)))
         else:
             k = v.shape[1]
-            self._chunks.append((year, np.full(n_r * k, li), np.repeat(np.arange(n_r), k),
-                                 self._codes(dims, n_r * k), indicator, v.reshape(-1)))
+            self._add(year, indicator, v.reshape(-1), lambda: (
+                np.full(n_r * k, li), np.repeat(np.arange(n_r), k), self._codes(dims, n_r * k)))
 
     def province(self, year: int, indicator: str, value, level: str = "enterprise", dims: list[str] | None = None
                  ) -> None:
         """Record a province-level value (or a ``(K,)`` breakdown over ``dims``)."""
         v = np.atleast_1d(np.asarray(value, float))
         li, ri = self.levels.index(level), len(self.regions) - 1
-        self._chunks.append((year, np.full(v.size, li), np.full(v.size, ri), self._codes(dims, v.size), indicator, v))
+        self._add(year, indicator, v, lambda: (np.full(v.size, li), np.full(v.size, ri), self._codes(dims, v.size)))
 
     # -- output -----------------------------------------------------------------
     def frame(self, scenario: str, replication: int) -> pd.DataFrame:
         """The tidy table of everything recorded."""
         names = list(INDICATORS)
         code = {n: i for i, n in enumerate(names)}
-        sizes = np.array([c[5].size for c in self._chunks])
+        sizes = np.array([lay.size for _, lay, _ in self._chunks])
         n = int(sizes.sum())
         years = np.repeat(np.array([c[0] for c in self._chunks], np.int16), sizes)
-        inds = np.repeat(np.array([code[c[4]] for c in self._chunks], np.int32), sizes)
+        inds = np.repeat(np.array([code[lay.indicator] for _, lay, _ in self._chunks], np.int32), sizes)
         cat = pd.Categorical.from_codes
         dim_names = sorted(self._dims, key=self._dims.get)
         return pd.DataFrame({
             "scenario": cat(np.zeros(n, np.int8), categories=[scenario]),
             "replication": np.full(n, replication, np.int32),
             "year": years,
-            "region": cat(np.concatenate([c[2] for c in self._chunks]), categories=self.regions),
-            "level": cat(np.concatenate([c[1] for c in self._chunks]), categories=self.levels),
-            "dimension": cat(np.concatenate([c[3] for c in self._chunks]), categories=dim_names),
+            "region": cat(np.concatenate([lay.region for _, lay, _ in self._chunks]), categories=self.regions),
+            "level": cat(np.concatenate([lay.level for _, lay, _ in self._chunks]), categories=self.levels),
+            "dimension": cat(np.concatenate([lay.dims for _, lay, _ in self._chunks]), categories=dim_names),
             "indicator": cat(inds, categories=names),
-            "value": np.concatenate([c[5] for c in self._chunks]).astype(float),
+            "value": np.concatenate([v for _, _, v in self._chunks]).astype(float),
         }, columns=COLUMNS)
 
 
 def record_initial(rec: Recorder, w: World) -> None:
     """The base stock, written for ``base_year − 1`` so the in-school identity holds from the first year."""
+    rec.begin_year()
     rec.grid(w.sc.base_year - 1, "in_school", rec.sum_lr(w.in_school()))
 
 
 def record_year(rec: Recorder, w: World) -> None:
     """Record every indicator of the current year (called in December)."""
+    rec.begin_year()
     sc, y, s, f, fl = w.sc, w.year, w.schools, w.firms, w.year_flows
     majors = [f"major:{m.id}" for m in sc.region.majors]
     inds = [f"industry:{i.id}" for i in sc.region.industries]
