@@ -174,35 +174,52 @@ def record_year(rec: Recorder, w: World) -> None:
     majors = [f"major:{m.id}" for m in sc.region.majors]
     inds = [f"industry:{i.id}" for i in sc.region.industries]
     n_r = len(sc.region.subregions)
-    # students
+    # every per-school quantity is summed to level × sub-region cells in one pass
     enr = fl["enrollment"]
     grad = fl["graduates"]
-    rec.grid(y, "enrollment", rec.sum_lr(enr.sum(axis=1)))
-    rec.grid(y, "enrollment", rec.sum_lr(enr), majors)
     smt = np.einsum("smgt->smt", w.students)  # einsum: a strided .sum(axis=2) is 8× slower here
-    rec.grid(y, "in_school", rec.sum_lr(w.in_school()))
-    rec.grid(y, "in_school", rec.sum_lr(smt.sum(axis=2)), majors)
-    rec.grid(y, "in_school", rec.sum_lr(smt.sum(axis=1)), [f"track:{x}" for x in TRACKS])
     grad_sm = np.einsum("smt->sm", grad)
-    rec.grid(y, "graduates", rec.sum_lr(grad_sm.sum(axis=1)))
-    rec.grid(y, "graduates", rec.sum_lr(grad_sm), majors)
-    rec.grid(y, "dropouts", rec.sum_lr(fl["dropouts"].reshape(s.n, -1).sum(axis=1)))
-    rec.grid(y, "enrollment_plan", rec.sum_lr(s.plan.sum(axis=1)))
-    joint = fl["joint_entrants"].sum(axis=1)
-    rec.grid(y, "joint_entrants", rec.sum_lr(joint))
-    rec.ratio(y, "apprenticeship_share", rec.sum_lr(joint), rec.sum_lr(enr.sum(axis=1)))
-    rec.grid(y, "order_trained", rec.sum_lr(grad.reshape(s.n, -1).sum(axis=1) - grad[:, :, 0].sum(axis=1)))
-    rec.grid(y, "order_classes", rec.sum_lr(fl["order_classes"]))
-    # judged against the policy standard, whatever the scenario's lever requires of schools
+    kinds = w.staff  # teachers, tallied at the end of December's teacher changes
     secondary = s.level == LEVELS.index("secondary_vocational")
-    standard = np.asarray(ORDER_CLASS_STANDARD)[s.tier]
-    rec.ratio(y, "order_class_compliance", rec.sum_lr(secondary & (fl["order_classes"] >= standard)),
-              rec.sum_lr(secondary))
+    standard = np.asarray(ORDER_CLASS_STANDARD)[s.tier]  # the policy standard, whatever the lever asks
+    target = sc.levers.bases_per_major_target.at(y)
+    b = w.budget
+    in_school = w.in_school()
+    columns = {
+        "enrollment": enr.sum(axis=1), "in_school": in_school, "graduates": grad_sm.sum(axis=1),
+        "dropouts": fl["dropouts"].reshape(s.n, -1).sum(axis=1), "plan": s.plan.sum(axis=1),
+        "joint": fl["joint_entrants"].sum(axis=1), "order_trained": grad_sm.sum(axis=1) - grad[:, :, 0].sum(axis=1),
+        "order_classes": fl["order_classes"], "order_ok": secondary & (fl["order_classes"] >= standard),
+        "secondary": secondary, "ft": kinds["fulltime"], "prof": kinds["professional"], "dual": kinds["dual"],
+        "dual_ok": (kinds["professional"] > 0) & (2 * kinds["dual"] >= kinds["professional"]),
+        "has_prof": kinds["professional"] > 0, "pt": kinds["part_time"], "comp": kinds["compliant"],
+        "new_ok": kinds["senior_early_ok"], "senior": kinds["senior"], "bases": s.bases.sum(axis=1),
+        "bases_ok": (s.offers & (s.bases >= target)).sum(axis=1), "offers": s.offers.sum(axis=1),
+        "members": s.consortium, "schools": np.ones(s.n), "colleges": s.industrial_college,
+        "county_colleges": s.county & s.industrial_college, "county": s.county,
+        "appropriations": b.appropriations, "surcharge": b.surcharge_vocational, "paid": _students_paid(w),
+    }
+    summed = rec.sum_lr(np.column_stack(list(columns.values())))
+    g = {name: summed[:, :, i] for i, name in enumerate(columns)}
+    n_m = len(majors)
+    breakdown = rec.sum_lr(np.concatenate([enr, smt.sum(axis=2), smt.sum(axis=1), grad_sm], axis=1))
+    rec.grid(y, "enrollment", g["enrollment"])
+    rec.grid(y, "enrollment", breakdown[:, :, :n_m], majors)
+    rec.grid(y, "in_school", g["in_school"])
+    rec.grid(y, "in_school", breakdown[:, :, n_m:2 * n_m], majors)
+    rec.grid(y, "in_school", breakdown[:, :, 2 * n_m:2 * n_m + len(TRACKS)], [f"track:{x}" for x in TRACKS])
+    rec.grid(y, "graduates", g["graduates"])
+    rec.grid(y, "graduates", breakdown[:, :, 2 * n_m + len(TRACKS):], majors)
+    rec.grid(y, "dropouts", g["dropouts"])
+    rec.grid(y, "enrollment_plan", g["plan"])
+    rec.grid(y, "joint_entrants", g["joint"])
+    rec.ratio(y, "apprenticeship_share", g["joint"], g["enrollment"])
+    rec.grid(y, "order_trained", g["order_trained"])
+    rec.grid(y, "order_classes", g["order_classes"])
+    rec.ratio(y, "order_class_compliance", g["order_ok"], g["secondary"])
     # destinations (level × sub-region cells from the market)
     dest = w.market.destinations  # (D, L, R, M, T)
-    d_lr = np.einsum("dlrmt->dlr", dest)
-    d_lr = np.concatenate([d_lr, d_lr.sum(axis=2, keepdims=True)], axis=2)
-    d_lr = np.concatenate([d_lr, d_lr.sum(axis=1, keepdims=True)], axis=1)  # (D, L+1, R+1)
+    d_lr = np.moveaxis(rec.with_totals(np.moveaxis(np.einsum("dlrmt->dlr", dest), 0, -1)), -1, 0)
     rec.grid(y, "graduate_destinations", np.moveaxis(d_lr, 0, -1), [f"destination:{d}" for d in DESTINATIONS])
     rec.grid(y, "progression", d_lr[0])
     rec.grid(y, "further_study", d_lr[1])
@@ -213,41 +230,33 @@ def record_year(rec: Recorder, w: World) -> None:
     rec.ratio(y, "local_retention_rate", entering - d_lr[4], entering)
     rec.province(y, "external_entrants", enr.sum() - w.progressed_into.sum(), level="all")
     # teachers
-    kinds = w.staff  # tallied at the end of December's teacher changes
-    ft_s, prof_s, dual_s, pt_s = kinds["fulltime"], kinds["professional"], kinds["dual"], kinds["part_time"]
-    comp_s, new_ok = kinds["compliant"], kinds["senior_early_ok"]
-    rec.grid(y, "fulltime_teachers", rec.sum_lr(ft_s))
-    rec.grid(y, "professional_teachers", rec.sum_lr(prof_s))
-    rec.grid(y, "dual_qualified_teachers", rec.sum_lr(dual_s))
-    rec.ratio(y, "dual_qualified_share", rec.sum_lr(dual_s), rec.sum_lr(prof_s))
-    has_prof = prof_s > 0
-    rec.ratio(y, "dual_share_compliance", rec.sum_lr(has_prof & (2 * dual_s >= prof_s)), rec.sum_lr(has_prof))
-    rec.grid(y, "part_time_teachers", rec.sum_lr(pt_s))
-    rec.ratio(y, "part_time_share", rec.sum_lr(pt_s), rec.sum_lr(prof_s))
-    rec.ratio(y, "teacher_practice_compliance", rec.sum_lr(comp_s), rec.sum_lr(prof_s))
-    rec.ratio(y, "new_teacher_practice_compliance", rec.sum_lr(new_ok), rec.sum_lr(kinds["senior"]))
-    rec.ratio(y, "student_teacher_ratio", rec.sum_lr(w.in_school()), rec.sum_lr(ft_s))
+    rec.grid(y, "fulltime_teachers", g["ft"])
+    rec.grid(y, "professional_teachers", g["prof"])
+    rec.grid(y, "dual_qualified_teachers", g["dual"])
+    rec.ratio(y, "dual_qualified_share", g["dual"], g["prof"])
+    rec.ratio(y, "dual_share_compliance", g["dual_ok"], g["has_prof"])
+    rec.grid(y, "part_time_teachers", g["pt"])
+    rec.ratio(y, "part_time_share", g["pt"], g["prof"])
+    rec.ratio(y, "teacher_practice_compliance", g["comp"], g["prof"])
+    rec.ratio(y, "new_teacher_practice_compliance", g["new_ok"], g["senior"])
+    rec.ratio(y, "student_teacher_ratio", g["in_school"], g["ft"])
     for name, key in (("teachers_placed_in_practice", "practice_placed"), ("teachers_hired", "teachers_hired"),
                       ("teachers_certified", "teachers_certified"),
                       ("teachers_engaged_part_time", "part_time_engaged")):
         rec.province(y, name, fl[key], level="all")
     rec.province(y, "teachers_left", fl["teachers_retired"] + fl["teachers_quit"], level="all")
     # institutions
-    rec.grid(y, "training_bases", rec.sum_lr(s.bases.sum(axis=1)))
-    target = sc.levers.bases_per_major_target.at(y)
-    rec.ratio(y, "bases_per_major_compliance", rec.sum_lr((s.offers & (s.bases >= target)).sum(axis=1)),
-              rec.sum_lr(s.offers.sum(axis=1)))
+    rec.grid(y, "training_bases", g["bases"])
+    rec.ratio(y, "bases_per_major_compliance", g["bases_ok"], g["offers"])
     size = sc.behaviour.institutions.consortium_size
-    members = rec.sum_lr(s.consortium)
-    rec.grid(y, "consortia", rec.with_totals(np.ceil(members[:-1, :-1] / size)))
-    rec.ratio(y, "consortium_membership", members, rec.sum_lr(np.ones(s.n)))
-    rec.grid(y, "industrial_colleges", rec.sum_lr(s.industrial_college))
-    rec.ratio(y, "industrial_college_compliance", rec.sum_lr(s.county & s.industrial_college), rec.sum_lr(s.county))
+    rec.grid(y, "consortia", rec.with_totals(np.ceil(g["members"][:-1, :-1] / size)))
+    rec.ratio(y, "consortium_membership", g["members"], g["schools"])
+    rec.grid(y, "industrial_colleges", g["colleges"])
+    rec.ratio(y, "industrial_college_compliance", g["county_colleges"], g["county"])
     # budget
-    b = w.budget
-    rec.grid(y, "appropriations", rec.sum_lr(b.appropriations))
-    rec.grid(y, "surcharge_vocational", rec.sum_lr(b.surcharge_vocational))
-    rec.ratio(y, "per_student_funding", rec.sum_lr(b.appropriations), rec.sum_lr(_students_paid(w)))
+    rec.grid(y, "appropriations", g["appropriations"])
+    rec.grid(y, "surcharge_vocational", g["surcharge"])
+    rec.ratio(y, "per_student_funding", g["appropriations"], g["paid"])
     rec.province(y, "surcharge_vocational_share", sc.levers.surcharge_vocational_share.at(y), level="all")
     rec.province(y, "credits_foregone", b.credits_foregone)
     rec.province(y, "public_cost", b.public_cost, level="all")
