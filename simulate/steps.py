@@ -163,7 +163,9 @@ def enrol_september(w: World) -> None:
         applies &= np.isin(np.array(names)[s.subregion], ocm.subregions)
     minimum = np.where(applies, minimum, 0)
     joint = joint_training_share(entrants, seats, sc.levers.apprenticeship_share.at(y), minimum)
-    appr = rc.binomial(joint, inst.apprenticeship_of_joint)
+    appr = np.zeros_like(joint)
+    some = joint > 0  # few school-majors have joint training: draw only there
+    appr[some] = rc.binomial(joint[some], inst.apprenticeship_of_joint)
     w.students[:, :, 0, 0] = entrants - joint
     w.students[:, :, 0, 1] = joint - appr
     w.students[:, :, 0, 2] = appr
