@@ -59,8 +59,14 @@ _register()
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns (and exits with) an :class:`ExitStatus`."""
     try:
-        app(args=argv, standalone_mode=False, prog_name="talentsim")
-        status = ExitStatus.OK
+        rv = app(args=argv, standalone_mode=False, prog_name="talentsim")
+        # without standalone mode, typer returns the code of typer.Exit(n) and of Ctrl-C (130)
+        if rv in (None, 0):
+            status = ExitStatus.OK
+        elif rv in (1, 2):
+            status = ExitStatus(rv)
+        else:
+            status = ExitStatus.INTERNAL_ERROR
     except ScenarioError as exc:
         for problem in exc.problems:
             typer.echo(f"error: {problem.format()}", err=True)

@@ -129,3 +129,11 @@ def test_indicator_reference_page_is_current():
 
 def test_unknown_command_is_bad_input(capsys):
     assert main(["frobnicate"]) == ExitStatus.BAD_INPUT
+
+
+def test_exit_codes_returned_by_commands_are_kept(monkeypatch):
+    import simulate.cli.main as cli
+
+    for returned, expected in ((None, 0), (0, 0), (2, 2), (1, 1), (130, 1)):
+        monkeypatch.setattr(cli, "app", lambda *a, _rv=returned, **k: _rv)
+        assert cli.main(["run"]) == expected

@@ -21,7 +21,7 @@ TRUE = {
     "technical_share": 0.25,
 }
 EXTERNAL = 120_000.0
-SCALE = 0.1
+SCALE = 0.2  # enough people per school that hiring to whole teachers adds little noise
 
 
 @pytest.fixture(scope="module")
