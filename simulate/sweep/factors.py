@@ -110,7 +110,7 @@ class FactorPlan:
         if self.rest:
             remain = self.total - float(value)
             base = sum(self.rest_base)
-            for steps, b in zip(self.rest, self.rest_base):
+            for steps, b in zip(self.rest, self.rest_base, strict=True):
                 set_at(d, steps, max(0.0, b * remain / base))
 
 

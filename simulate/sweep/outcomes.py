@@ -66,6 +66,7 @@ class OutcomePlan:
         """One record per column: kind, outcome name, year and what it measures (stored in the sweep's meta)."""
         out = [{"column": c.column, "kind": "indicator", "outcome": c.name, "year": c.year, "indicator": c.indicator,
                 "level": c.levels[0], "region": c.region, "dimension": c.dimension,
+                "region_label": c.region if c.region != self.province else None,
                 "cumulative_from": c.first_year} for c in self.cells]
         out += [{"column": g.column, "kind": "goal", "outcome": f"goal_{slug(g.goal_id)}", "year": g.year,
                  "goal_id": g.goal_id} for g in self.goal_columns]
@@ -90,41 +91,63 @@ def _codes(col: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
     return col.cat.codes.to_numpy(), {str(c): i for i, c in enumerate(cats)}
 
 
+def cell_values(frame: pd.DataFrame, plan: OutcomePlan) -> dict[str, float]:
+    """The indicator columns of one run (NaN where the frame has no such cell)."""
+    row: dict[str, float] = {}
+    if not plan.cells:
+        return row
+    ind, ind_ix = _codes(frame["indicator"])
+    lev, lev_ix = _codes(frame["level"])
+    reg, reg_ix = _codes(frame["region"])
+    dim, dim_ix = _codes(frame["dimension"])
+    years = frame["year"].to_numpy()
+    values = frame["value"].to_numpy()
+    cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    for c in plan.cells:
+        key = (c.indicator, c.levels, c.region, c.dimension)
+        if key not in cache:
+            found = (np.empty(0, int), np.empty(0))
+            base = ((ind == ind_ix.get(c.indicator, -2)) & (reg == reg_ix.get(c.region, -2))
+                    & (dim == dim_ix.get(c.dimension, -2)))
+            for lv in c.levels:
+                sel = base & (lev == lev_ix.get(lv, -2))
+                if sel.any():
+                    found = (years[sel], values[sel])
+                    break
+            cache[key] = found
+        ys, vs = cache[key]
+        if c.first_year is None:
+            hit = vs[ys == c.year]
+            row[c.column] = float(hit[0]) if hit.size else float("nan")
+        else:
+            window = (ys >= c.first_year) & (ys <= c.year)
+            row[c.column] = float(vs[window].sum()) if window.any() else float("nan")
+    return row
+
+
+def goal_rows(frame: pd.DataFrame, plan: OutcomePlan) -> pd.DataFrame:
+    """The part of a run's frame the goals are judged on (their metrics, totals only)."""
+    metrics = {g.metric for g in plan.goals}
+    return frame[frame["indicator"].isin(metrics) & (frame["dimension"] == "total")]
+
+
+def goal_values(parts: list[pd.DataFrame], plan: OutcomePlan) -> list[dict[str, float]]:
+    """The goal columns of several runs, judged together (one :func:`judge` call for all of them).
+
+    ``judge`` decides each replication on its own rows, so judging runs together gives each run exactly
+    the verdict it gets alone; runs are told apart by a temporary replication number.
+    """
+    if not plan.goal_columns or not parts:
+        return [{} for _ in parts]
+    tagged = [p.assign(replication=np.int32(i)) for i, p in enumerate(parts)]
+    frame = pd.concat(tagged, ignore_index=True) if len(tagged) > 1 else tagged[0]
+    verdicts = judge(frame, plan.goals, plan.province, plan.base_year, plan.horizon)
+    met = {(int(r), g, int(y)): float(m) for r, g, y, m in zip(verdicts.replication, verdicts.goal_id,
+                                                                   verdicts.deadline_year, verdicts.met, strict=True)}
+    return [{g.column: met.get((i, g.goal_id, g.year), float("nan")) for g in plan.goal_columns}
+            for i in range(len(parts))]
+
+
 def extract(frame: pd.DataFrame, plan: OutcomePlan) -> dict[str, float]:
     """The outcome row of one run (NaN where the frame has no such cell)."""
-    row: dict[str, float] = {}
-    if plan.cells:
-        ind, ind_ix = _codes(frame["indicator"])
-        lev, lev_ix = _codes(frame["level"])
-        reg, reg_ix = _codes(frame["region"])
-        dim, dim_ix = _codes(frame["dimension"])
-        years = frame["year"].to_numpy()
-        values = frame["value"].to_numpy()
-        cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-        for c in plan.cells:
-            key = (c.indicator, c.levels, c.region, c.dimension)
-            if key not in cache:
-                found = (np.empty(0, int), np.empty(0))
-                base = ((ind == ind_ix.get(c.indicator, -2)) & (reg == reg_ix.get(c.region, -2))
-                        & (dim == dim_ix.get(c.dimension, -2)))
-                for lv in c.levels:
-                    sel = base & (lev == lev_ix.get(lv, -2))
-                    if sel.any():
-                        found = (years[sel], values[sel])
-                        break
-                cache[key] = found
-            ys, vs = cache[key]
-            if c.first_year is None:
-                hit = vs[ys == c.year]
-                row[c.column] = float(hit[0]) if hit.size else float("nan")
-            else:
-                window = (ys >= c.first_year) & (ys <= c.year)
-                row[c.column] = float(vs[window].sum()) if window.any() else float("nan")
-    if plan.goal_columns:
-        metrics = {g.metric for g in plan.goals}
-        sub = frame[frame["indicator"].isin(metrics) & (frame["dimension"] == "total")]
-        verdicts = judge(sub, plan.goals, plan.province, plan.base_year, plan.horizon)
-        met = {(r.goal_id, int(r.deadline_year)): float(r.met) for r in verdicts.itertuples()}
-        for g in plan.goal_columns:
-            row[g.column] = met.get((g.goal_id, g.year), float("nan"))
-    return row
+    return {**cell_values(frame, plan), **goal_values([goal_rows(frame, plan)], plan)[0]}

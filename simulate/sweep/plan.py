@@ -19,6 +19,7 @@ from typing import Any
 import pydantic
 
 from simulate.goals.catalogue import scenario_goals
+from simulate.goals.verdicts import MILESTONES
 from simulate.results.indicators import INDICATORS
 from simulate.scenario import LoadedScenario, Problem, Scenario, ScenarioError, load_scenario
 from simulate.scenario.loader import load
@@ -212,12 +213,13 @@ def _check_corners(spec: SweepSpec, plans: tuple[FactorPlan, ...], base: dict, p
                 probs.add(f"factors[{i}].{key}", f"value {v!r} gives an invalid scenario: {msg}", hint)
                 bad = True
                 break
-    if bad or len(plans) > MAX_CORNER_FACTORS or len(plans) < 2:
+    corners = math.prod(len(_extremes(p)) for p in plans)
+    if bad or len(plans) > MAX_CORNER_FACTORS or len(plans) < 2 or corners > 2**MAX_CORNER_FACTORS:
         return
     for combo in itertools.product(*[_extremes(p) for p in plans]):
         msg = attempt(list(enumerate(combo)))
         if msg:
-            names = ", ".join(f"{p.name}={v!r}" for p, v in zip(plans, combo))
+            names = ", ".join(f"{p.name}={v!r}" for p, v in zip(plans, combo, strict=True))
             probs.add("factors", f"the combination {names} gives an invalid scenario: {msg}")
             return
 
@@ -227,7 +229,8 @@ def _outcomes(spec: SweepSpec, sc: Scenario, probs: _Problems) -> OutcomePlan:
     province = sc.region.name
     regions = {province, *(s.name for s in sc.region.subregions)}
     cells: list[Cell] = []
-    for y_i, y in enumerate(o.years):
+    default_years = o.years or [y for y in MILESTONES if sc.base_year <= y <= sc.horizon] or [sc.horizon]
+    for y_i, y in enumerate(o.years or []):
         if not sc.base_year <= y <= sc.horizon:
             probs.add(f"outcomes.years[{y_i}]", f"year {y} is outside the simulated years {sc.base_year}–{sc.horizon}")
     for i, raw in enumerate(o.indicators):
@@ -245,7 +248,7 @@ def _outcomes(spec: SweepSpec, sc: Scenario, probs: _Problems) -> OutcomePlan:
         region = item.region or province
         if region not in regions:
             probs.add(f"outcomes.indicators[{i}].region", f"unknown region {region!r}; one of {sorted(regions)}")
-        years = item.years or o.years
+        years = item.years or default_years
         for y in years:
             if not sc.base_year <= y <= sc.horizon:
                 probs.add(f"outcomes.indicators[{i}]", f"year {y} is outside {sc.base_year}–{sc.horizon}")

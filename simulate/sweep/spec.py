@@ -74,7 +74,8 @@ class Factor(Strict):
     from_year: int | None = Field(default=None, ge=1990, le=2100,
                                   description="apply the value as a step from this year (dated levers only)")
     integer: bool = Field(default=False, description="round sampled values to whole numbers")
-    rest: list[str] = Field(default_factory=list, description="shares rescaled so the set keeps its sum (e.g. sums to 1)")
+    rest: list[str] = Field(default_factory=list,
+                            description="shares rescaled so the set keeps its sum (e.g. sums to 1)")
     label_zh: str = ""
     label_en: str = ""
 
@@ -139,7 +140,9 @@ class IndicatorOutcome(Strict):
 class Outcomes(Strict):
     """What every run reports: indicator cells at milestone years and whether goals are met (0/1)."""
 
-    years: list[Annotated[int, Field(ge=1990, le=2100)]] = Field(default=[2025, 2030], min_length=1)
+    years: list[Annotated[int, Field(ge=1990, le=2100)]] | None = Field(
+        default=None, min_length=1, description="milestone years (default: 2025 and 2030 where simulated, else the "
+                                                "horizon)")
     indicators: list[str | IndicatorOutcome] = Field(default_factory=list)
     goals: list[str] | Literal["all"] = Field(default_factory=list, description="goal ids, or all")
 
@@ -154,7 +157,8 @@ class MorrisOptions(Strict):
     """Options of the Morris design (SALib)."""
 
     levels: int = Field(default=4, ge=2, le=20, description="grid levels p (even)")
-    optimal_trajectories: int | None = Field(default=None, ge=2, description="keep the best r of `samples` trajectories")
+    optimal_trajectories: int | None = Field(default=None, ge=2,
+                                             description="keep the best r of `samples` trajectories")
     local_optimization: bool = True
 
     @model_validator(mode="after")

@@ -1,0 +1,77 @@
+"""Fixtures for sweep tests: a tiny scenario (≈20 ms a run) and spec files written next to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = ROOT / "scenarios" / "jiangxi_baseline.yaml"
+
+TINY = f"""extends: {BASELINE}
+name: tiny
+horizon: 2026
+scale: 0.02
+region:
+  levels:
+    secondary_vocational: {{schools: 20}}
+    technical_school: {{schools: 10}}
+    higher_vocational: {{schools: 6}}
+    vocational_undergraduate: {{schools: 2}}
+  enterprises: {{records: 20000}}
+"""
+
+FACTORS = """factors:
+  - name: apprenticeship_share
+    path: levers.apprenticeship_share
+    bounds: [0.0, 0.3]
+    from_year: 2021
+  - name: funding_secondary
+    path: levers.per_student_funding.secondary
+    bounds: [5000, 12000]
+  - name: credit_rate
+    path: levers.surcharge_credit.rate
+    bounds: [0.0, 0.6]
+  - name: eligibility
+    path: levers.surcharge_credit.eligibility
+    levels: [certified, cooperating]
+"""
+
+OUTCOMES = """outcomes:
+  years: [2023, 2025]
+  indicators:
+    - order_trained
+    - matched_rate
+    - {indicator: enterprise_participation_rate, level: enterprise}
+    - {indicator: public_cost, aggregate: cumulative, from_year: 2021}
+  goals: [hn.per_student.secondary, nc.dual_teachers]
+"""
+
+
+def write_spec(folder: Path, body: str, name: str = "spec.yaml") -> Path:
+    """A spec file beside the tiny scenario (``scenario: tiny.yaml``)."""
+    (folder / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    path = folder / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def kit() -> SimpleNamespace:
+    """The helpers above, for test modules (they do not import conftest)."""
+    return SimpleNamespace(write_spec=write_spec, FACTORS=FACTORS, OUTCOMES=OUTCOMES)
+
+
+@pytest.fixture
+def spec_file(tmp_path: Path):
+    """``spec_file(method, samples, replications, extra="")`` → a spec path in ``tmp_path``."""
+
+    def make(method: str = "oat", samples: int = 2, replications: int = 2, extra: str = "analysis: {resamples: 100}\n",
+             name: str = "spec.yaml") -> Path:
+        body = (f"name: tiny_{method}\nscenario: tiny.yaml\nmethod: {method}\nsamples: {samples}\n"
+                f"replications: {replications}\nseed: 11\n{extra}{FACTORS}{OUTCOMES}")
+        return write_spec(tmp_path, body, name)
+
+    return make
