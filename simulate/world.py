@@ -162,8 +162,8 @@ def group_sum(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray
     """Sum rows of ``values`` (``(N,)`` or ``(N, K...)``) by integer ``keys`` into ``(n_groups, K...)``.
 
     Sorted keys (schools by level and sub-region, firms by sub-region and industry) are summed
-    as contiguous runs with ``np.add.reduceat``; otherwise a bincount per column. Both are much
-    faster than ``np.add.at`` on the array sizes the engine uses.
+    as contiguous runs with ``np.add.reduceat``; unsorted ones are sorted first (a 1-D array uses
+    one bincount). Both are much faster than ``np.add.at`` on the array sizes the engine uses.
     """
     v = np.asarray(values, float)
     keys = np.asarray(keys)
@@ -175,8 +175,5 @@ def group_sum(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray
         return out
     if v.ndim == 1:
         return np.bincount(keys, weights=v, minlength=n_groups)
-    flat = v.reshape(v.shape[0], -1)
-    out = np.empty((n_groups, flat.shape[1]))
-    for j in range(flat.shape[1]):
-        out[:, j] = np.bincount(keys, weights=flat[:, j], minlength=n_groups)
-    return out.reshape(n_groups, *v.shape[1:])
+    order = np.argsort(keys, kind="stable")
+    return group_sum(keys[order], v[order], n_groups)
