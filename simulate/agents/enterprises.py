@@ -7,7 +7,7 @@ Participation states: ``none`` (0), ``cooperating`` (1, 校企合作), ``certifi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,6 +32,7 @@ class Enterprises:
         revenue: yearly revenue per firm (yuan).
         state: participation state (0 none, 1 cooperating, 2 certified).
         investment: last year's qualifying investment per firm (yuan).
+        block_starts: first record of each (sub-region, industry) run when records are ordered so.
     """
 
     industry: np.ndarray
@@ -41,6 +42,7 @@ class Enterprises:
     revenue: np.ndarray
     state: np.ndarray
     investment: np.ndarray
+    block_starts: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def large(self) -> np.ndarray:
@@ -58,8 +60,16 @@ class Enterprises:
         return float(w.sum() if mask is None else w[mask].sum())
 
     def by_industry(self, values: np.ndarray, n_industries: int) -> np.ndarray:
-        """Weighted sum of a per-firm quantity by industry."""
-        return np.bincount(self.industry, weights=self.weight * values, minlength=n_industries)
+        """Weighted sum of a per-firm quantity by industry.
+
+        Records are ordered by sub-region then industry, so each (sub-region, industry) block is a
+        contiguous run: sum the runs, then the runs of each industry.
+        """
+        weighted = self.weight * values
+        if self.block_starts is None:
+            return np.bincount(self.industry, weights=weighted, minlength=n_industries)
+        starts, block_industry = self.block_starts, self.industry[self.block_starts]
+        return np.bincount(block_industry, weights=np.add.reduceat(weighted, starts), minlength=n_industries)
 
 
 def synthesise_enterprises(sc: Scenario, rng: np.random.Generator) -> Enterprises:
@@ -87,7 +97,8 @@ def synthesise_enterprises(sc: Scenario, rng: np.random.Generator) -> Enterprise
     state[u < pop.base_participation] = COOPERATING
     state[u < pop.base_participation * pop.base_certified] = CERTIFIED
     investment = np.where(state >= COOPERATING, employees * sc.behaviour.enterprises.investment_per_employee, 0.0)
-    return Enterprises(industry, subregion, weight, employees, revenue, state, investment)
+    starts = np.flatnonzero(np.r_[True, (industry[1:] != industry[:-1]) | (subregion[1:] != subregion[:-1])])
+    return Enterprises(industry, subregion, weight, employees, revenue, state, investment, block_starts=starts)
 
 
 def grow(e: Enterprises, revenue_growth: np.ndarray, elasticity: np.ndarray, noise: float,
