@@ -145,16 +145,17 @@ def decide_participation(e: Enterprises, sc: Scenario, year: int, hires_per_100:
     lv = sc.levers
     n_ind = len(sc.region.industries)
     invest = e.employees * b.investment_per_employee
+    large = e.large
     due = sc.behaviour.budget.surcharge_rate * sc.region.enterprises.vat_ct_share_of_revenue * e.revenue
     credit = np.minimum(lv.surcharge_credit.rate.at(year) * invest, due)
     if lv.surcharge_credit.eligibility == "certified":
-        credit = credit * np.where(e.large, b.certification_rate, 0.0)
+        credit = credit * np.where(large, b.certification_rate, 0.0)
     credit_share = np.divide(credit, invest, out=np.zeros_like(invest), where=invest > 0)
     subsidy_share = lv.certificate_subsidy.at(year) * b.staff_training_share / max(b.investment_per_employee, 1.0)
     staff = e.by_industry(e.employees, n_ind)
     part_staff = e.by_industry(np.where(e.participating, e.employees, 0.0), n_ind)
     peers = np.divide(part_staff, staff, out=np.zeros(n_ind), where=staff > 0)
-    util = (b.participation_intercept + b.participation_size * e.large
+    util = (b.participation_intercept + b.participation_size * large
             + b.participation_incentive * (credit_share + subsidy_share)
             + b.participation_peers * peers[e.industry] + b.participation_hires * hires_per_100[e.industry] / 100)
     p_join = 1.0 / (1.0 + np.exp(-util))
@@ -163,7 +164,7 @@ def decide_participation(e: Enterprises, sc: Scenario, year: int, hires_per_100:
     coop = e.state == COOPERATING
     joins = none & (u < p_join)
     quits = coop & (u < b.exit_rate)
-    certify = coop & ~quits & e.large & (rng.random(e.state.size) < b.certification_rate)
+    certify = coop & ~quits & large & (rng.random(e.state.size) < b.certification_rate)
     e.state[joins] = COOPERATING
     e.state[quits] = NONE
     e.state[certify] = CERTIFIED

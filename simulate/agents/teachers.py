@@ -46,7 +46,7 @@ class Teachers:
         """Allocate ``capacity`` inactive slots."""
         return cls(
             active=np.zeros(capacity, bool),
-            school=np.zeros(capacity, np.int32),
+            school=np.zeros(capacity, np.int64),
             professional=np.zeros(capacity, bool),
             part_time=np.zeros(capacity, bool),
             dual=np.zeros(capacity, bool),
@@ -188,7 +188,7 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
     code = (t.part_time.view(u8) | (t.professional.view(u8) << u8(1)) | (t.dual.view(u8) << u8(2))
             | (compliant.view(u8) << u8(3)) | ((t.service >= 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5)))
     code[~t.active] = 64  # a bucket for empty slots, dropped below
-    table = np.bincount(t.school.astype(np.int64) * 65 + code, minlength=n_schools * 65).reshape(n_schools, 65)[:, :64]
+    table = np.bincount(t.school * 65 + code, minlength=n_schools * 65).reshape(n_schools, 65)[:, :64]
     c = np.arange(64)
     pt, prof, dual, comp, senior, early = ((c >> k) & 1 == 1 for k in range(6))
 
