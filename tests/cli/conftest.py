@@ -13,19 +13,5 @@ ROOT = Path(__file__).resolve().parents[2]
 def small_scenario_file(tmp_path: Path) -> Path:
     """A variant of the baseline with few schools, few enterprise records and a short horizon."""
     path = tmp_path / "small.yaml"
-    path.write_text(
-        f"""extends: {ROOT / 'scenarios' / 'jiangxi_baseline.yaml'}
-name: small
-horizon: 2024
-scale: 0.02
-region:
-  levels:
-    secondary_vocational: {{schools: 20}}
-    technical_school: {{schools: 10}}
-    higher_vocational: {{schools: 6}}
-    vocational_undergraduate: {{schools: 2}}
-  enterprises: {{records: 400}}
-""",
-        encoding="utf-8",
-    )
+    path.write_text(f"extends: {ROOT / 'tests' / 'data' / 'small_jiangxi.yaml'}\nhorizon: 2024\n", encoding="utf-8")
     return path

@@ -20,19 +20,9 @@ def small_files(tmp_path_factory) -> dict[str, Path]:
     """``base`` (small, 2019–2030) and ``funding`` (the same with secondary funding at 10,000, sourced)."""
     d = tmp_path_factory.mktemp("scenarios")
     base = d / "small.yaml"
-    base.write_text(f"""extends: {ROOT / 'scenarios' / 'jiangxi_baseline.yaml'}
-name: small
+    base.write_text(f"""extends: {ROOT / 'tests' / 'data' / 'small_jiangxi.yaml'}
 title_zh: 小型基准
 title_en: Small baseline
-horizon: 2030
-scale: 0.02
-region:
-  levels:
-    secondary_vocational: {{schools: 20}}
-    technical_school: {{schools: 10}}
-    higher_vocational: {{schools: 6}}
-    vocational_undergraduate: {{schools: 2}}
-  enterprises: {{records: 400}}
 """, encoding="utf-8")
     funding = d / "small_funding.yaml"
     funding.write_text("""extends: small.yaml

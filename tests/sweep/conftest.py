@@ -8,18 +8,11 @@ from types import SimpleNamespace
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BASELINE = ROOT / "scenarios" / "jiangxi_baseline.yaml"
 
-TINY = f"""extends: {BASELINE}
+TINY = f"""extends: {ROOT / 'tests' / 'data' / 'small_jiangxi.yaml'}
 name: tiny
 horizon: 2026
-scale: 0.02
 region:
-  levels:
-    secondary_vocational: {{schools: 20}}
-    technical_school: {{schools: 10}}
-    higher_vocational: {{schools: 6}}
-    vocational_undergraduate: {{schools: 2}}
   enterprises: {{records: 20000}}
 """
 
