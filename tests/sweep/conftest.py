@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,10 +52,21 @@ def write_spec(folder: Path, body: str, name: str = "spec.yaml") -> Path:
     return path
 
 
+def ordered(out: Path) -> dict[str, pd.DataFrame]:
+    """The ``experiments`` and ``outcomes`` tables of ``out/sweep.duckdb``, ordered by run_id."""
+    import duckdb
+
+    con = duckdb.connect(str(out / "sweep.duckdb"), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY run_id").df() for t in ("experiments", "outcomes")}
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def kit() -> SimpleNamespace:
     """The helpers above, for test modules (they do not import conftest)."""
-    return SimpleNamespace(write_spec=write_spec, FACTORS=FACTORS, OUTCOMES=OUTCOMES)
+    return SimpleNamespace(write_spec=write_spec, FACTORS=FACTORS, OUTCOMES=OUTCOMES, ordered=ordered)
 
 
 @pytest.fixture

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 import pytest
 
 from simulate.cli.main import ExitStatus, main
-
-
-def ordered(out: Path) -> dict[str, pd.DataFrame]:
-    con = duckdb.connect(str(out / "sweep.duckdb"), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY run_id").df() for t in ("experiments", "outcomes")}
-    finally:
-        con.close()
 
 
 def _state(dask_worker):
@@ -28,7 +18,7 @@ def _state(dask_worker):
 
 
 @pytest.mark.slow
-def test_local_cluster_gives_the_local_outcomes_and_leaves_its_workers_as_they_were(spec_file, tmp_path):
+def test_local_cluster_gives_the_local_outcomes_and_leaves_its_workers_as_they_were(spec_file, kit, tmp_path):
     from distributed import Client, LocalCluster
 
     spec = spec_file("sobol", samples=4, replications=2)      # 4 × (4 + 2) points × 2 = 48 runs
@@ -43,7 +33,7 @@ def test_local_cluster_gives_the_local_outcomes_and_leaves_its_workers_as_they_w
                      "--no-report"]) == ExitStatus.OK
         assert client.run(_state) == before
         assert all(state == (False, ["profile", "profile-cycle"]) for state in before.values())
-    a, b = ordered(local), ordered(on_dask)
+    a, b = kit.ordered(local), kit.ordered(on_dask)
     assert len(a["outcomes"]) == 48
     for t in ("experiments", "outcomes"):
         pd.testing.assert_frame_equal(a[t], b[t], check_exact=True)
@@ -54,13 +44,13 @@ def test_local_cluster_gives_the_local_outcomes_and_leaves_its_workers_as_they_w
 
 
 @pytest.mark.slow
-def test_scheduler_local_starts_a_tuned_cluster(spec_file, tmp_path, capsys):
+def test_scheduler_local_starts_a_tuned_cluster(spec_file, kit, tmp_path, capsys):
     spec = spec_file("oat", samples=2, replications=1)
     assert main(["sweep", str(spec), "--out", str(tmp_path / "a"), "--no-report"]) == ExitStatus.OK
     assert main(["sweep", str(spec), "--out", str(tmp_path / "b"), "--scheduler", "local", "--workers", "2",
                  "--no-report"]) == ExitStatus.OK
     assert "dask, 2 workers" in capsys.readouterr().out
-    a, b = ordered(tmp_path / "a"), ordered(tmp_path / "b")
+    a, b = kit.ordered(tmp_path / "a"), kit.ordered(tmp_path / "b")
     pd.testing.assert_frame_equal(a["outcomes"], b["outcomes"], check_exact=True)
 
 

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -19,16 +18,8 @@ from simulate.cli.main import ExitStatus, main
 CLI = "import sys; from simulate.cli.main import main; sys.exit(main(sys.argv[1:]))"
 
 
-def ordered(out: Path) -> dict[str, pd.DataFrame]:
-    con = duckdb.connect(str(out / "sweep.duckdb"), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY run_id").df() for t in ("experiments", "outcomes")}
-    finally:
-        con.close()
-
-
 @pytest.mark.slow
-def test_kill_9_then_resume_equals_an_uninterrupted_sweep(spec_file, tmp_path):
+def test_kill_9_then_resume_equals_an_uninterrupted_sweep(spec_file, kit, tmp_path):
     spec = spec_file("morris", samples=16, replications=2)          # 16 × 5 points × 2 = 160 runs
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     proc = subprocess.Popen([sys.executable, "-c", CLI, "sweep", str(spec), "--out", str(killed), "--workers", "2",
@@ -48,14 +39,14 @@ def test_kill_9_then_resume_equals_an_uninterrupted_sweep(spec_file, tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)                               # the parent and its worker processes
     proc.wait(timeout=30)
     proc.stderr.close()
-    partial = ordered(killed)
+    partial = kit.ordered(killed)
     assert 20 <= len(partial["outcomes"]) < 160
     assert partial["experiments"].run_id.tolist() == partial["outcomes"].run_id.tolist()
 
     assert main(["sweep", str(spec), "--out", str(killed), "--workers", "2", "--resume", "--no-report"]) \
         == ExitStatus.OK
     assert main(["sweep", str(spec), "--out", str(clean), "--workers", "1", "--no-report"]) == ExitStatus.OK
-    a, b = ordered(killed), ordered(clean)
+    a, b = kit.ordered(killed), kit.ordered(clean)
     assert len(a["outcomes"]) == len(b["outcomes"]) == 160
     for t in ("experiments", "outcomes"):
         pd.testing.assert_frame_equal(a[t], b[t], check_exact=True)
