@@ -73,7 +73,6 @@ def plan_april(w: World) -> None:
     total = plan.sum(axis=1)
     scale = np.divide(room, total, out=np.ones(s.n), where=total > room)
     s.plan = np.floor(plan * np.minimum(scale, 1.0)[:, None]).astype(np.int64)
-    assert s.plan.shape == (s.n, n_m)
 
 
 def graduate_july(w: World) -> None:
@@ -126,7 +125,6 @@ def enrol_september(w: World) -> None:
     sc, y, s = w.sc, w.year, w.schools
     intake = sc.region.intake
     inst = sc.behaviour.institutions
-    t = y - sc.base_year
     junior = intake.junior_graduates * sc.scale * _compound(intake.junior_graduates_growth, sc.base_year, y)
     secondary_apps = junior * intake.vocational_share.at(y)
     technical = intake.technical_share_of_secondary.at(y)
@@ -136,7 +134,6 @@ def enrol_september(w: World) -> None:
         intake.higher_external_applicants * sc.scale * _compound(intake.higher_external_growth, sc.base_year, y),
         intake.undergraduate_external_applicants * sc.scale,
     ])
-    del t
     rc = w.rng["cohorts"]
     entrants = np.zeros_like(s.plan)
     for li in range(len(LEVELS)):
