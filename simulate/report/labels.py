@@ -199,6 +199,18 @@ def has_label(key: str) -> bool:
     return key in UI or key in INDICATORS
 
 
+def translate(table: dict[str, tuple[str, str]], key: str, lang: str, **fmt: object) -> str:
+    """The ``lang`` text of ``key`` in a ``{key: (zh, en)}`` table, with ``{placeholders}`` filled.
+
+    Raises:
+        KeyError: ``key`` not in ``table``.
+        ValueError: unsupported language.
+    """
+    check_lang(lang)
+    text = table[key][0 if lang == "zh" else 1]
+    return text.format(**fmt) if fmt else text
+
+
 def label(key: str, lang: str, default: str | None = None, **fmt: object) -> str:
     """The text of a UI string or indicator name in ``lang`` (``"zh"`` or ``"en"``).
 
@@ -212,10 +224,10 @@ def label(key: str, lang: str, default: str | None = None, **fmt: object) -> str
         KeyError: unknown key and no ``default``.
         ValueError: unsupported language.
     """
-    check_lang(lang)
     if key in UI:
-        text = UI[key][0 if lang == "zh" else 1]
-    elif key in INDICATORS:
+        return translate(UI, key, lang, **fmt)
+    check_lang(lang)
+    if key in INDICATORS:
         text = _indicator(key, lang)
     elif default is not None:
         text = default

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from simulate.report.labels import goal_name, label
+from simulate.report.labels import goal_name, label, translate
 from simulate.report.style import PALETTE, PROBABILITY_SCALE, house_style, series_colour
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -44,8 +44,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: str, **fmt: object) -> str:
     """A sweep chart string in ``lang``."""
-    s = TEXT[key][0 if lang == "zh" else 1]
-    return s.format(**fmt) if fmt else s
+    return translate(TEXT, key, lang, **fmt)
 
 
 def outcome_label(o: dict, lang: str) -> str:
