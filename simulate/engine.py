@@ -60,10 +60,15 @@ def _yearly(env: simpy.Environment, w: World, offset: float, step: Callable[[Wor
             yield env.timeout(1.0)
 
 
-def simulate_replication(sc: Scenario, seed: int, replication: int = 0) -> Replication:
-    """Build the world and run the calendar from the base year to the horizon (inclusive)."""
+def simulate_replication(sc: Scenario, seed: int, replication: int = 0,
+                         topics: frozenset[str] | None = None) -> Replication:
+    """Build the world and run the calendar from the base year to the horizon (inclusive).
+
+    Args:
+        topics: record only these topics (:data:`simulate.results.record.TOPICS`); ``None`` records all.
+    """
     w = build_world(sc, seed, replication)
-    rec = Recorder(w)
+    rec = Recorder(w, topics)
     record_initial(rec, w)
     env = simpy.Environment()
     years = sc.horizon - sc.base_year + 1

@@ -2,20 +2,40 @@
 
 January budget → April major adjustment → June–July graduation and hiring →
 September enrollment → December accounting. The engine's simpy processes call
-these at their dates; they never loop over agents in Python.
+these at their dates; they never loop over agents in Python. How each policy lever
+acts lives in its own module under :mod:`simulate.policy`; the steps put the
+pieces in calendar order and keep the books.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from simulate.agents import enterprises as ent
+from simulate.agents import institutions as inst_mod
 from simulate.agents import teachers as tch
-from simulate.agents.cohorts import TRACKS, advance, allocate, joint_training_share
-from simulate.agents.schools import adjust_plan
-from simulate.market.labour import place_graduates, vacancies
-from simulate.policy.budget import january_budget
-from simulate.scenario.schema import LEVELS, TIERS
+from simulate.agents.cohorts import TRACKS, advance
+from simulate.agents.schools import merger_pairs
+from simulate.alloc import fill
+from simulate.flows import Accounting, Budget, Enrollment, Graduation, Planning, YearFlows
+from simulate.market.labour import MatchingParams, place_graduates, vacancies
+from simulate.policy import (
+    apprenticeship,
+    certificate_subsidy,
+    enrollment_adjustment,
+    funding,
+    order_classes,
+    part_time,
+    surcharge_credit,
+    surcharge_share,
+    teacher_practice,
+    training_bases,
+)
+from simulate.policy.budget import PublicCost
+from simulate.scenario.schema import LEVELS
+from simulate.streams import binomial
 from simulate.world import World, group_sum
 
 SECONDARY = (LEVELS.index("secondary_vocational"), LEVELS.index("technical_school"))
@@ -25,99 +45,168 @@ JOINT = np.array([t != "regular" for t in TRACKS])
 
 
 def budget_january(w: World) -> None:
-    """January: surcharge credits on last year's investment, appropriations, firm growth for the year."""
-    sc, y, f = w.sc, w.year, w.firms
-    lv = sc.levers
+    """January: firms grow; surcharge credits on last year's investment; schools are paid and share their money."""
+    sc, y, f, s = w.sc, w.year, w.firms, w.schools
     fin = sc.behaviour.budget
-    vat_share = sc.region.enterprises.vat_ct_share_of_revenue
-    credit = ent.surcharge_credit(f, lv.surcharge_credit.rate.at(y), lv.surcharge_credit.eligibility, vat_share,
-                                  fin.surcharge_rate)
-    credits = float((credit * f.weight).sum())
-    vat_ct = float((f.revenue * f.weight).sum() * vat_share)
-    higher = w.schools.level >= LEVELS.index("higher_vocational")
-    funding = np.where(higher, lv.per_student_funding.higher.at(y), lv.per_student_funding.secondary.at(y))
-    w.budget = january_budget(w.in_school().astype(float), funding, vat_ct, fin.local_surcharge_rate,
-                              fin.surcharge_rate, credits, lv.surcharge_vocational_share.at(y))
-    w.year_flows = {"funding_per_school": funding}
     growth = np.array([ind.revenue_growth.at(y) for ind in sc.region.industries])
     elasticity = np.array([ind.employment_elasticity for ind in sc.region.industries])
-    w.employees_start = ent.grow(f, growth, elasticity, sc.behaviour.enterprises.revenue_noise, w.rng["enterprises"])
+    w.employees_start = ent.grow(f, growth, elasticity, sc.behaviour.enterprises.revenue_noise,
+                                 w.rng("january", "growth"))
+    credits = float((f.credit_due * f.weight).sum())
+    vat_ct = float((f.revenue * f.weight).sum() * sc.region.enterprises.vat_ct_share_of_revenue)
+    in_school = w.in_school().astype(float)
+    sur = surcharge_share.collect(vat_ct, fin.local_surcharge_rate, fin.surcharge_rate, credits,
+                                  sc.levers.surcharge_vocational_share.at(y), in_school)
+    per_student = np.where(s.active, np.maximum(s.funding_level, funding.floors(sc, y, s.level)), 0.0)
+    money = funding.pay(per_student, in_school, sur.to_schools, _needs(w, in_school))
+    cost = PublicCost(appropriations=float(money.appropriations.sum()), surcharge_vocational=sur.spent_on_vocational,
+                      credits_foregone=credits)
+    w.flows = YearFlows(budget=Budget(money=money, surcharge=sur, cost=cost))
+
+
+def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
+    """A school's needs this year (January), in yuan."""
+    sc, s, t, y = w.sc, w.schools, w.teachers, w.year
+    b, bt = sc.behaviour.budget, sc.behaviour.teachers
+    rule = sc.levers.teacher_practice
+    st = w.staff
+    n = s.n
+    months = t.practice_months(rule.window_years - 1, (y - 1) % tch.WINDOW)  # the window before this summer
+    practice = teacher_practice.practice_need(t, months, rule.months_required, rule.enforcement.at(y), n)
+    courses = teacher_practice.certification_need(t, months, rule.months_required, bt.certification_rate, n)
+    new_pt = part_time.wanted(sc.levers.part_time_target.at(y), st.professional, st.part_time)
+    new_bases = training_bases.need(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(y))
+    desired = np.ceil(in_school / w.base_ratio)
+    full = t.active & ~t.part_time
+    ra = np.where(t.female, bt.retirement_age_female.at(y), bt.retirement_age_male.at(y))
+    retiring = np.bincount(t.school[full & (t.age >= np.floor(ra))], minlength=n)
+    leaving = retiring + bt.attrition_rate * (st.fulltime - retiring)  # this December's expected exits
+    # posts freed by leavers are refilled within the staffing quota (编制): committed like salaries
+    replaced = np.minimum(leaving, np.maximum(desired - st.fulltime + leaving, 0))
+    committed = (bt.salary_cost * (st.fulltime - leaving + replaced) + b.part_time_cost * st.part_time
+                 + b.base_cost * s.bases.sum(axis=1))
+    return funding.SchoolNeeds(
+        committed=committed,
+        operations=w.operations_std[s.level] * in_school,
+        hiring=bt.salary_cost * np.maximum(desired - st.fulltime, 0) * s.active,
+        practice=practice * bt.practice_months_per_post * b.practice_cost_per_month,
+        certification=courses * b.certification_cost,
+        part_time=new_pt * b.part_time_cost,
+        bases=new_bases * b.base_cost,
+    )
 
 
 def plan_april(w: World) -> None:
-    """April: each school sets September's plan per major from the market signal, within capacity."""
+    """April: small schools merge; each school sets September's plan per major from the market, within capacity."""
     sc, y, s = w.sc, w.year, w.schools
-    adj = sc.levers.enrollment_adjustment
-    n_m = s.offers.shape[1]
-    if y >= adj.from_year:
-        if w.market is not None:
-            supply = w.market.supply.astype(float)
-            demand = w.market.vacancies.astype(float)
-            pressure = (w.relevance @ demand + 1.0) / (w.relevance @ supply + 1.0)
-        else:  # the first April: no labour-market signal yet, but listed majors still expand
-            pressure = np.ones(n_m)
-        ids = [m.id for m in sc.region.majors]
-        expand = np.isin(ids, adj.expand)
-        close = np.isin(ids, adj.close)
-        plan = adjust_plan(s.plan, s.offers, pressure, adj.responsiveness.at(y), adj.max_change.at(y), expand, close)
-    else:
-        plan = s.plan.copy()
-    # capacity: teachers at the accepted ratio, and money for places
-    ft = w.staff["fulltime"]
+    merged = np.zeros((0, 2), np.int64)
+    if y > sc.base_year:
+        mins = np.asarray(sc.behaviour.institutions.merger_min_intake.as_tuple()) * sc.scale
+        merged = merger_pairs(s, mins, w.in_school())
+        if merged.size:
+            _merge(w, merged)
+    ft = w.staff.fulltime
     cont = w.in_school() - w.students[np.arange(s.n), :, w.final_grade, :].reshape(s.n, -1).sum(axis=1)
     by_teachers = ft * w.base_ratio * sc.behaviour.teachers.max_ratio_factor
-    seat_cost = max(sc.behaviour.budget.capacity_cost_per_seat, 1.0)
-    funds = w.budget.school_funds if w.budget is not None else np.full(s.n, np.inf)
-    by_money = funds / seat_cost
-    room = np.maximum(np.floor(np.minimum(by_teachers, by_money)) - cont, 0)
-    total = plan.sum(axis=1)
+    room = np.where(s.active, np.maximum(np.floor(by_teachers) - cont, 0), 0)
+    f = w.firms
+    cap = training_bases.capacity(f, sc, surcharge_credit.investment_ratio(f, sc), w.relevance)[s.subregion]
+    p = None if w.market is None else enrollment_adjustment.pressure(w.relevance, w.market.vacancies,
+                                                                     w.market.supply)
+    change = enrollment_adjustment.adjust(sc, y, s.plan, s.offers, s.level, len(LEVELS), p, room, cap)
+    if change.opened.size:
+        w.add_cells(change.opened[:, 0], change.opened[:, 1])
+    s.plan = np.where(s.active[:, None], change.plan, 0)
+    total = s.plan.sum(axis=1)
     scale = np.divide(room, total, out=np.ones(s.n), where=total > room)
-    s.plan = np.floor(plan * np.minimum(scale, 1.0)[:, None]).astype(np.int64)
+    w.flows.planning = Planning(opened=change.opened, merged=merged,
+                                plan=np.floor(s.plan * np.minimum(scale, 1.0)[:, None]).astype(np.int64))
+
+
+def _merge(w: World, pairs: np.ndarray) -> None:
+    """Merge schools (撤并): students, plans, bases, teachers and memberships move to the host school."""
+    s, t = w.schools, w.teachers
+    src, dst = pairs[:, 0], pairs[:, 1]
+    newly = s.offers[src] & ~s.offers[dst]
+    for k in range(src.size):
+        w.students[dst[k]] += w.students[src[k]]
+        w.students[src[k]] = 0
+        s.plan[dst[k]] += s.plan[src[k]]
+        s.bases[dst[k]] += s.bases[src[k]]
+        opened = np.flatnonzero(newly[k])
+        if opened.size:
+            w.add_cells(np.full(opened.size, dst[k]), opened)
+        s.offers[dst[k]] |= s.offers[src[k]]
+        s.consortium[dst[k]] |= s.consortium[src[k]]
+        s.industrial_college[dst[k]] |= s.industrial_college[src[k]]
+    s.plan[src] = 0
+    s.bases[src] = 0
+    s.offers[src] = False
+    s.active[src] = False
+    s.consortium[src] = False
+    s.industrial_college[src] = False
+    remap = np.arange(s.n)
+    remap[src] = dst
+    t.school[:] = remap[t.school]
+    w.consortia.member = s.consortium
 
 
 def graduate_july(w: World) -> None:
     """June–July: dropout and graduation, progression, labour market, summer enterprise practice."""
-    sc, s = w.sc, w.schools
-    coh = sc.behaviour.cohorts
-    lab = sc.behaviour.labour
-    dropout = np.asarray(coh.dropout_rate.as_tuple())[s.level]
-    step = advance(w.students, w.final_grade, dropout, w.rng["cohorts"], w.cells)
+    sc, y, s, f, t = w.sc, w.year, w.schools, w.firms, w.teachers
+    coh, lab = sc.behaviour.cohorts, sc.behaviour.labour
+    money = w.flows.budget.money
+    base = np.asarray(coh.dropout_rate.as_tuple())[s.level]
+    d = base / funding.resource_multiplier(money.resource_ratio, coh.dropout_resource_elasticity)
+    track = np.where(JOINT, coh.dropout_joint_factor, 1.0)
+    july = w.draws("july")
+    step = advance(w.students, w.final_grade, np.clip(d[:, None] * track[None, :], 0.0, 1.0), cells=w.cells,
+                   uniform=lambda idx: july("dropout", idx))
     n_l, n_r = len(LEVELS), len(sc.region.subregions)
     n_m, n_t = s.offers.shape[1], len(TRACKS)
     key = s.level.astype(np.int64) * n_r + s.subregion
     grads = np.rint(group_sum(key, step.graduates, n_l * n_r)).astype(np.int64).reshape(n_l, n_r, n_m, n_t)
-    rc = w.rng["cohorts"]
     prog_rate = np.asarray(coh.progression_rate.as_tuple())
     further_rate = np.asarray(coh.further_study_rate.as_tuple())
-    want = rc.binomial(grads, prog_rate[:, None, None, None])
+    cell = np.arange(grads.size).reshape(grads.shape)
+    want = binomial(grads, prog_rate[:, None, None, None], july("progression", cell))
     # further study is drawn among those who did not seek a place at the next level, so turned-away
     # applicants (plan full; no modelled level after vocational undergraduate) look for work instead
     further_p = np.clip(np.divide(further_rate, 1.0 - prog_rate, out=np.zeros(n_l), where=prog_rate < 1), 0.0, 1.0)
-    further = rc.binomial(grads - want, further_p[:, None, None, None])
+    further = binomial(grads - want, further_p[:, None, None, None], july("further_study", cell))
     progression = np.zeros_like(grads)
-    level_plan = np.bincount(s.level, weights=s.plan.sum(axis=1), minlength=n_l).astype(np.int64)
+    level_plan = np.bincount(s.level, weights=w.flows.planning.plan.sum(axis=1), minlength=n_l).astype(np.int64)
     w.progressed_into[:] = 0
     for nxt in sorted(set(NEXT_LEVEL.values())):
         feeders = [lv for lv, tgt in NEXT_LEVEL.items() if tgt == nxt]
-        taken = allocate(int(level_plan[nxt]), want[feeders], rc)
-        progression[feeders] = taken
+        wants = want[feeders]
+        taken = fill(np.array([level_plan[nxt]]), wants.ravel(), np.zeros(wants.size, np.int64))
+        progression[feeders] = taken.reshape(wants.shape)
         w.progressed_into[nxt] = int(taken.sum())
-    employees_now = w.firms.by_industry(w.firms.employees, len(sc.region.industries))
-    employees_before = w.firms.by_industry(w.employees_start, len(sc.region.industries))
+    n_i = len(sc.region.industries)
+    employees_now = f.by_industry(f.employees, n_i)
+    employees_before = f.by_industry(w.employees_start, n_i)
     replacement = np.array([ind.replacement_rate for ind in sc.region.industries])
     vac = vacancies(employees_now, employees_before, replacement, sc.region.enterprises.vocational_hire_share)
-    w.market = place_graduates(grads, progression, further, JOINT, w.relevance, vac,
-                               lab.order_retention, lab.outflow_before_search, lab.outflow_unmatched,
-                               lab.unmatched_job_share, lab.matching_efficiency, lab.matching_alpha,
-                               w.rng["market"])
+    q_school = funding.resource_multiplier(money.resource_ratio, lab.match_quality_elasticity)
+    q_num = group_sum(key, q_school * step.graduates.sum(axis=(1, 2)), n_l * n_r)
+    q_den = group_sum(key, step.graduates.sum(axis=(1, 2)).astype(float), n_l * n_r)
+    quality = np.divide(q_num, q_den, out=np.ones_like(q_num), where=q_den > 0).reshape(n_l, n_r, 1, 1)
+    params = MatchingParams(
+        retention=np.array([0.0, lab.order_retention, lab.apprenticeship_retention]),
+        outflow_before=lab.outflow_before_search, joint_outflow_factor=lab.joint_outflow_factor,
+        outflow_unmatched=lab.outflow_unmatched, unmatched_job_share=lab.unmatched_job_share,
+        efficiency=lab.matching_efficiency, alpha=lab.matching_alpha, second_search=lab.second_search_share)
+    w.market = place_graduates(grads, progression, further, w.relevance, vac, quality, params,
+                               lambda purpose: july(purpose, cell))
     rule = sc.levers.teacher_practice
-    host_staff = w.firms.staff(w.firms.participating)
-    posts = rule.post_rate.at(w.year) * host_staff
-    placed = tch.summer_practice(w.teachers, posts, sc.behaviour.teachers.practice_months_per_post,
-                                 rule.enforcement.at(w.year), rule.months_required, rule.window_years,
-                                 w.year % tch.WINDOW, w.rng["teachers"])
-    w.year_flows.update(dropouts=step.dropouts, graduates=step.graduates, practice_placed=np.array(placed),
-                        practice_posts=np.array(posts), practice_host_staff=np.array(host_staff))
+    posts = teacher_practice.posts_offered(f, sc, y, float(w.staff.professional.sum()))
+    months = t.practice_months(rule.window_years - 1, (y - 1) % tch.WINDOW)
+    placed = teacher_practice.place(
+        t, months, rule.months_required, rule.enforcement.at(y), money.funded_share, posts.total,
+        sc.behaviour.teachers.practice_months_per_post, y % tch.WINDOW, w.draws("july_practice"))
+    w.flows.graduation = Graduation(dropouts=step.dropouts, graduates=step.graduates, market=w.market, posts=posts,
+                                    placed=int(placed.size))
 
 
 def enrol_september(w: World) -> None:
@@ -134,119 +223,143 @@ def enrol_september(w: World) -> None:
         intake.higher_external_applicants * sc.scale * _compound(intake.higher_external_growth, sc.base_year, y),
         intake.undergraduate_external_applicants * sc.scale,
     ])
-    rc = w.rng["cohorts"]
-    entrants = np.zeros_like(s.plan)
+    plan = w.flows.planning.plan
+    entrants = np.zeros_like(plan)
     for li in range(len(LEVELS)):
         idx = np.flatnonzero(s.level == li)
         applicants = int(external[li]) + int(w.progressed_into[li])
-        entrants[idx] = allocate(applicants, s.plan[idx], rc)
-    # joint-training seats from cooperating firms, by sub-region and major
+        cap = plan[idx]
+        entrants[idx] = fill(np.array([applicants]), cap.ravel(), np.zeros(cap.size, np.int64)).reshape(cap.shape)
+    s.entrants = entrants.sum(axis=1)
     f = w.firms
-    n_r, n_i = len(sc.region.subregions), len(sc.region.industries)
-    coop = f.participating
-    seats_ri = group_sum(f.subregion[coop].astype(np.int64) * n_i + f.industry[coop],
-                         f.weight[coop] * f.employees[coop] * sc.behaviour.enterprises.seats_per_100_staff / 100,
-                         n_r * n_i).reshape(n_r, n_i)
-    col = w.relevance / np.maximum(w.relevance.sum(axis=0, keepdims=True), 1e-12)
-    seats_rm = seats_ri @ col.T
-    ent_rm = group_sum(s.subregion, entrants, n_r)
-    share = np.divide(entrants, ent_rm[s.subregion], out=np.zeros(entrants.shape), where=ent_rm[s.subregion] > 0)
-    seats = seats_rm[s.subregion] * share
-    ocm = sc.levers.order_class_minimum
-    minimum = np.array([getattr(ocm, tr) for tr in TIERS])[s.tier] * inst.order_class_size
-    applies = (s.level == LEVELS.index("secondary_vocational")) & (y >= ocm.from_year)
-    if ocm.subregions is not None:
-        names = [r.name for r in sc.region.subregions]
-        applies &= np.isin(np.array(names)[s.subregion], ocm.subregions)
-    minimum = np.where(applies, minimum, 0)
-    joint = joint_training_share(entrants, seats, sc.levers.apprenticeship_share.at(y), minimum)
-    appr = np.zeros_like(joint)
-    some = joint > 0  # few school-majors have joint training: draw only there
-    appr[some] = rc.binomial(joint[some], inst.apprenticeship_of_joint)
+    seats = apprenticeship.seats_by_block(f, sc, surcharge_credit.investment_ratio(f, sc))
+    minimum = order_classes.minimum_students(sc, y, s.level, s.tier, s.subregion)
+    sought = apprenticeship.sought_places(entrants, sc.levers.apprenticeship_share.at(y), minimum)
+    jt = apprenticeship.place(entrants, sought, seats, w.relevance, s.subregion)
+    joint = jt.joint
+    u = w.uniform("september", "apprentices", joint.size).reshape(joint.shape)
+    appr = np.minimum(np.floor(joint * inst.apprenticeship_of_joint + u), joint).astype(np.int64)
     w.students[:, :, 0, 0] = entrants - joint
     w.students[:, :, 0, 1] = joint - appr
     w.students[:, :, 0, 2] = appr
-    classes = np.ceil(joint.sum(axis=1) / inst.order_class_size).astype(np.int64)
-    w.year_flows.update(enrollment=entrants, joint_entrants=joint, order_classes=classes)
+    w.usage = jt.usage
+    w.flows.enrollment = Enrollment(entrants=entrants, joint=jt,
+                                    order_classes=order_classes.classes(joint.sum(axis=1), inst.order_class_size))
 
 
 def account_december(w: World) -> None:
-    """December: teachers leave, are hired and certified; institutions; enterprises decide for next year."""
+    """December: teachers are certified, leave, are hired; part-time teachers; institutions; firms decide."""
     sc, y, s, t = w.sc, w.year, w.schools, w.teachers
     bt, rule = sc.behaviour.teachers, sc.levers.teacher_practice
-    rt = w.rng["teachers"]
+    money = w.flows.budget.money
     months = t.practice_months(rule.window_years, y % tch.WINDOW)
-    certified = tch.certify(t, months, rule.months_required, bt.certification_rate, rt)
-    retired, quit_ = tch.leave(t, bt.attrition_rate, bt.career_years, rt)
-    # last December's tally less this year's leavers (teachers change only in December)
-    gone = np.concatenate([retired, quit_])
-    school, part, prof = t.school[gone], t.part_time[gone], t.professional[gone]
-    ft = w.staff["fulltime"] - np.bincount(school[~part], minlength=s.n)
-    prof_ft = w.staff["professional"] - np.bincount(school[prof & ~part], minlength=s.n)
-    pt = w.staff["part_time"] - np.bincount(school[part], minlength=s.n)
+    draw = w.draws("december")
+    certified = teacher_practice.certify(t, months, rule.months_required, bt.certification_rate, money.funded_share,
+                                         draw)
+    retired, quit_ = tch.retire_and_quit(t, bt.retirement_age_male.at(y), bt.retirement_age_female.at(y),
+                                         bt.attrition_rate, draw)
     in_school = w.in_school()
+    full = t.active & ~t.part_time
+    ft = np.bincount(t.school[full], minlength=s.n)
     desired = np.ceil(in_school / w.base_ratio)
-    funds = w.budget.school_funds if w.budget is not None else np.zeros(s.n)
-    spare = np.maximum(funds - sc.behaviour.budget.capacity_cost_per_seat * in_school, 0)
-    affordable = w.establishment + np.floor(spare / max(bt.salary_cost, 1.0))
-    hires = np.maximum(np.minimum(desired, affordable) - ft, 0).astype(np.int64)
+    # leavers' posts are refilled (quota); posts beyond them only as far as the school's money pays
+    exits = np.bincount(t.school[np.concatenate([retired, quit_])], minlength=s.n)
+    growth = np.maximum(desired - ft - exits, 0)  # beyond refilling: funded like the school's other needs
+    afford = exits + np.floor(money.funded_share * growth + w.uniform("december", "hire_round", s.n))
+    hires = np.where(s.active, np.minimum(np.maximum(desired - ft, 0), afford), 0).astype(np.int64)
     prof_share = np.array([sc.region.levels[lv].professional_teacher_share for lv in LEVELS])[s.level]
-    hired = tch.hire(t, hires, prof_share, rt)
-    prof_ft = prof_ft + np.bincount(t.school[hired[t.professional[hired]]], minlength=s.n)
-    # enterprise part-time teachers, offered by cooperating firms
+    hired = tch.hire(t, hires, prof_share, bt, rule.months_required, y, draw)
+    # enterprise part-time teachers
     f = w.firms
-    offered = f.staff(f.participating) * sc.behaviour.enterprises.part_time_per_1000_staff / 1000
-    deficit = np.maximum(np.floor(sc.levers.part_time_target.at(y) * prof_ft) - pt, 0)
-    avail = max(offered - pt.sum(), 0.0)
-    fill = min(1.0, avail / deficit.sum()) if deficit.sum() > 0 else 0.0
-    engaged = tch.engage_part_time(t, np.floor(deficit * fill).astype(np.int64))
-    if months.size < t.active.size:  # the record arrays grew while hiring
-        months = np.concatenate([months, np.zeros(t.active.size - months.size, months.dtype)])
-    months[hired] = 0
-    months[engaged] = 0
-    w.staff = tch.tally(t, s.n, months, rule.months_required)
-    _institutions(w)
-    hires_per_100 = np.zeros(len(sc.region.industries))
-    if w.market is not None:
-        staff = f.by_industry(f.employees, len(sc.region.industries))
-        hires_per_100 = np.divide(100.0 * w.market.vacancies, staff, out=hires_per_100, where=staff > 0)
-    ent.decide_participation(f, sc, y + 1, hires_per_100, w.rng["enterprises"])
-    w.year_flows.update(teachers_certified=np.array(certified), teachers_retired=np.array(retired.size),
-                        teachers_quit=np.array(quit_.size), teachers_hired=np.array(hired.size),
-                        part_time_engaged=np.array(engaged.size))
+    ratio = surcharge_credit.investment_ratio(f, sc)
+    offered = float((f.weight * f.employees * ratio * f.participating).sum()
+                    * sc.behaviour.enterprises.part_time_per_1000_staff / 1000)
+    pt_now = np.bincount(t.school[t.active & t.part_time], minlength=s.n)
+    released = tch.release_part_time(t, part_time.releases(pt_now, offered))
+    pt_now = np.bincount(t.school[t.active & t.part_time], minlength=s.n)
+    specialty = np.bincount(t.school[t.specialty], minlength=s.n)
+    want = np.where(s.active, part_time.wanted(sc.levers.part_time_target.at(y), specialty, pt_now), 0)
+    engage = part_time.engagements(want, money.funded_share, offered, int(pt_now.sum()),
+                                   w.uniform("december", "part_time_round", s.n))
+    engaged = tch.engage_part_time(t, engage, y)
+    w.months = t.practice_months(rule.window_years, y % tch.WINDOW)
+    w.staff = tch.tally(t, s.n, w.months, rule.months_required)
+    _institutions(w, ratio, money.funded_share)
+    trained = float((f.weight * f.employees * certificate_subsidy.training_share(f, sc, y)).sum())
+    w.flows.budget.cost = replace(w.flows.budget.cost, subsidies=certificate_subsidy.subsidy_paid(trained, sc, y))
+    joined, left = _decide(w, y + 1)
+    w.flows.accounting = Accounting(certified=int(certified.size), retired=int(retired.size), quit=int(quit_.size),
+                                    hired=int(hired.size), engaged=int(engaged.size), released=int(released.size),
+                                    staff_trained=trained, joined=joined, left=left)
 
 
-def _institutions(w: World) -> None:
-    """Training bases, consortium membership and industrial colleges from cooperating firms."""
+def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) -> None:
+    """Training bases, consortia and industrial colleges (December)."""
     sc, s, f = w.sc, w.schools, w.firms
     inst = sc.behaviour.institutions
-    n_r, n_i = len(sc.region.subregions), len(sc.region.industries)
-    coop = f.participating
-    cap_ri = group_sum(f.subregion[coop].astype(np.int64) * n_i + f.industry[coop],
-                       f.weight[coop] * sc.behaviour.enterprises.bases_per_firm, n_r * n_i).reshape(n_r, n_i)
-    col = w.relevance / np.maximum(w.relevance.sum(axis=0, keepdims=True), 1e-12)
-    cap_rm = cap_ri @ col.T
-    target = sc.levers.bases_per_major_target.at(w.year)
-    offered_rm = group_sum(s.subregion, s.offers, n_r)
-    total_rm = np.floor(np.minimum(cap_rm, offered_rm * target) + 1e-9).astype(np.int64)
-    bases = np.zeros(s.offers.shape, np.int64)
-    for r in range(n_r):  # spread each sub-region's bases evenly over the school-majors offering the major
-        idx = np.flatnonzero(s.subregion == r)
-        off = s.offers[idx]
-        n_off = np.maximum(off.sum(axis=0), 1)
-        rank = np.cumsum(off, axis=0) - 1
-        per = total_rm[r] // n_off + (rank < (total_rm[r] % n_off))
-        bases[idx] = np.where(off, per, 0)
-    s.bases = bases
-    ri = w.rng["institutions"]
-    join = ~s.consortium & (ri.random(s.n) < inst.consortium_formation_rate)
-    s.consortium |= join
-    coop_r = np.bincount(f.subregion[coop], weights=f.weight[coop], minlength=n_r)
-    in_school = w.in_school().astype(float)
-    sub_students = np.bincount(s.subregion, weights=in_school, minlength=n_r)
-    partners = coop_r[s.subregion] * np.divide(in_school, sub_students[s.subregion],
-                                               out=np.zeros(s.n), where=sub_students[s.subregion] > 0)
-    s.industrial_college |= partners >= inst.industrial_college_partners
+    n_r = len(sc.region.subregions)
+    cap_rm = training_bases.capacity(f, sc, invest_ratio, w.relevance)
+    draw = w.draws("december")
+    lost = binomial(s.bases, inst.base_attrition, draw("bases_lost", np.arange(s.bases.size)))
+    s.bases = training_bases.build(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(w.year),
+                                   funded_share, cap_rm, s.subregion, lost, w.uniform("december", "bases_round", s.n),
+                                   inst.own_base_share)
+    coop_r = np.bincount(f.subregion, weights=f.weight * f.participating, minlength=n_r)
+    partners = inst_mod.partner_firms(coop_r, w.in_school().astype(float), s.subregion)
+    c = w.consortia
+    dissolved = binomial(c.count, inst.consortium_dissolution_rate,
+                         draw("consortia_dissolved", np.arange(c.count.size)))
+    inst_mod.update(c, s.level, s.subregion, s.active, partners, inst.consortium_formation_rate,
+                    inst.consortium_partner_firms, inst.consortium_dissolution_rate, inst.consortium_join_rate,
+                    w.uniform("december", "consortium_form", s.n), w.uniform("december", "consortium_join", s.n),
+                    w.uniform("december", "consortium_leave", s.n), dissolved)
+    s.consortium = c.member
+    s.industrial_college = s.active & inst_mod.industrial_colleges(s.industrial_college, partners,
+                                                                  inst.industrial_college_partners)
+
+
+def _decide(w: World, year: int) -> tuple[float, float]:
+    """December: credits due in January on this year's investment; firms join, leave or are certified for ``year``.
+
+    A firm's net benefit of cooperating (yuan a year per employee): the credit it expects, the value of
+    the trainees it would host, the certificate subsidy on the extra employees it trains as a partner,
+    less its qualifying investment. Outsiders join with the logit of their
+    utility; participants leave at the exit rate scaled by how their net benefit moved since the base year.
+
+    Returns:
+        Firms (weighted) that joined and that left.
+    """
+    sc, f = w.sc, w.firms
+    b = sc.behaviour.enterprises
+    f.credit_due = surcharge_credit.credits(f, sc, year - 1)
+    invest = surcharge_credit.investment(f, sc, year)
+    ratio = invest / np.maximum(b.investment_per_employee * f.employees, 1e-9)
+    years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
+    value = apprenticeship.trainee_value(f, sc, w.usage, ratio, years)
+    credit = surcharge_credit.expected_credit(f, sc, year, invest)
+    subsidy = certificate_subsidy.cooperation_value(f, sc, year)
+    nb = (credit + value + subsidy - invest) / (f.employees * 100.0)
+    n_i = len(sc.region.industries)
+    staff = f.by_industry(f.employees, n_i)
+    peers = np.divide(f.by_industry(np.where(f.participating, f.employees, 0.0), n_i), staff, out=np.zeros(n_i),
+                      where=staff > 0)
+    hires = np.divide(100.0 * w.market.vacancies, staff, out=np.zeros(n_i), where=staff > 0) \
+        if w.market is not None else np.zeros(n_i)
+    util = (f.intercept + b.participation_size * f.large + b.participation_benefit * nb
+            + b.participation_peers * peers[f.industry] + b.participation_hires * hires[f.industry] / 100)
+    u_join = w.uniform("december", "firm_join", f.size)
+    u_exit = w.uniform("december", "firm_exit", f.size)
+    u_cert = w.uniform("december", "firm_certify", f.size)
+    joins = (f.state == ent.NONE) & (u_join < ent.logistic(util))
+    base_exit = np.where(f.state == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
+    exit_p = np.clip(base_exit * np.exp(-b.participation_benefit * (nb - f.nb_base)), 0.0, 1.0)
+    leaves = f.participating & (u_exit < exit_p)
+    certify = (f.state == ent.COOPERATING) & ~leaves & f.large & (u_cert < b.certification_rate)
+    f.state[joins] = ent.COOPERATING
+    f.state[leaves] = ent.NONE
+    f.state[certify] = ent.CERTIFIED
+    f.investment = np.where(f.participating, invest, 0.0)
+    return float((f.weight * joins).sum()), float((f.weight * leaves).sum())
 
 
 def _compound(path, base_year: int, year: int) -> float:

@@ -1,9 +1,8 @@
 """The simulated world: every agent's state arrays, built from a scenario and a seed.
 
-Randomness: one :class:`numpy.random.SeedSequence` per replication, spawned
-into independent streams per process (synthesis, cohorts, market, teachers,
-enterprises), so a change in one process never shifts another's draws and
-common random numbers line up across compared scenarios.
+Randomness: every draw comes from a keyed stream (:class:`simulate.streams.Streams`) named by
+(replication, year, step, purpose), so a change in one process never shifts another's draws
+and common random numbers line up across compared scenarios.
 """
 
 from __future__ import annotations
@@ -13,15 +12,23 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulate.agents.cohorts import TRACKS
-from simulate.agents.enterprises import Enterprises, synthesise_enterprises
+from simulate.agents.enterprises import (
+    CERTIFIED,
+    COOPERATING,
+    Enterprises,
+    logistic,
+    synthesise_enterprises,
+)
+from simulate.agents.institutions import Consortia, base_consortia
 from simulate.agents.schools import Schools, synthesise_schools
-from simulate.agents.teachers import WINDOW, Teachers, tally
+from simulate.agents.teachers import WINDOW, StaffCounts, Teachers, tally
+from simulate.alloc import largest_remainder
+from simulate.flows import YearFlows
 from simulate.market.labour import MarketOutcome
-from simulate.policy.budget import YearBudget
+from simulate.policy import apprenticeship, certificate_subsidy, surcharge_credit
+from simulate.policy.funding import development_standard, operations_standard
 from simulate.scenario.schema import LEVELS, Scenario
-
-STREAMS = ("synthesis", "cohorts", "market", "teachers", "enterprises", "institutions")
-"""Independent random streams of one replication."""
+from simulate.streams import Draw, Streams
 
 
 @dataclass
@@ -29,34 +36,44 @@ class World:
     """All state of one replication; steps in :mod:`simulate.steps` update it in place.
 
     Attributes:
+        streams: the replication's keyed random streams.
         students: ``(S, M, G, T)`` students per school × major × grade × track.
         relevance: ``(M, I)`` row-stochastic major → industry weights.
         final_grade: ``(S,)`` last grade index of each school.
-        establishment: ``(S,)`` base-year full-time teachers (staffing quota, 编制).
-        base_ratio: ``(S,)`` base-year students per full-time teacher of the school's level.
+        base_ratio: ``(S,)`` base-year students per full-time teacher of the school's level (the staffing ratio).
         progressed_into: ``(L,)`` graduates admitted to each level this year (enrol in September).
-        cells: flat indices of ``students`` cells that can hold anyone (offered majors, grades in the programme).
-        year_flows: flows of the current year, filled by the steps and read by the recorder.
+        cells: flat indices of ``students`` cells that can hold anyone (offered majors, grades in the
+            programme); cells of majors opened later are appended, so earlier cells keep their draws.
+        consortia: vocational education groups and memberships.
+        staff: teacher counts per school at the last tally (December, or synthesis).
+        months: per teacher slot, practice months in the rule's window at the last tally.
+        operations_std, development_std: ``(L,)`` per-student standard costs (yuan).
+        market: last July's labour market (April reads its signal).
+        usage: ``(I,)`` share of offered joint-training seats used last September.
+        flows: the current year's flows.
     """
 
     sc: Scenario
     year: int
-    rng: dict[str, np.random.Generator]
+    streams: Streams
     schools: Schools
     students: np.ndarray
     teachers: Teachers
     firms: Enterprises
+    consortia: Consortia
     relevance: np.ndarray
     final_grade: np.ndarray
-    establishment: np.ndarray
     base_ratio: np.ndarray
     progressed_into: np.ndarray
     cells: np.ndarray
-    budget: YearBudget | None = None
+    staff: StaffCounts
+    months: np.ndarray
+    operations_std: np.ndarray
+    development_std: np.ndarray
+    usage: np.ndarray
     market: MarketOutcome | None = None
     employees_start: np.ndarray | None = None
-    staff: dict[str, np.ndarray] = field(default_factory=dict)
-    year_flows: dict[str, np.ndarray] = field(default_factory=dict)
+    flows: YearFlows = field(default_factory=YearFlows)
 
     @property
     def n_levels(self) -> int:
@@ -67,95 +84,222 @@ class World:
         """Students per school."""
         return self.students.reshape(self.students.shape[0], -1).sum(axis=1)
 
+    def uniform(self, step: str, purpose: str, n: int) -> np.ndarray:
+        """``n`` keyed uniforms for this year (record ``i`` gets the same value in every compared scenario)."""
+        return self.streams.uniform(self.year, step, purpose, n)
 
-def replication_streams(seed: int, replication: int) -> dict[str, np.random.Generator]:
-    """Independent generators for one replication, identical on any machine or worker count."""
-    root = np.random.SeedSequence(entropy=seed, spawn_key=(replication,))
-    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, root.spawn(len(STREAMS)), strict=True)}
+    def draws(self, step: str) -> Draw:
+        """``draw(purpose, idx)`` for this year and step (per-record keyed uniforms)."""
+        return lambda purpose, idx: self.streams.uniform_at(self.year, step, purpose, idx)
+
+    def rng(self, step: str, purpose: str) -> np.random.Generator:
+        """A keyed generator for this year, step and purpose."""
+        return self.streams.get(self.year, step, purpose)
+
+    def add_cells(self, school: np.ndarray, major: np.ndarray) -> None:
+        """Append the cells of newly offered (school, major) pairs to :attr:`cells`."""
+        n_s, n_m, n_g, n_t = self.students.shape
+        years = self.final_grade[school] + 1
+        new = [((s * n_m + m) * n_g + g) * n_t + t for s, m, y in zip(school, major, years, strict=True)
+               for g in range(y) for t in range(n_t)]
+        if new:
+            self.cells = np.concatenate([self.cells, np.asarray(new, np.int64)])
 
 
 def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
     """Synthesise schools, students, teachers and enterprises from the region's aggregates."""
-    rng = replication_streams(seed, replication)
-    r = rng["synthesis"]
-    region = sc.region
-    schools = synthesise_schools(sc, r)
+    streams = Streams(seed, replication)
+    y0 = sc.base_year - 1
+    schools = synthesise_schools(sc, streams.get(y0, "synthesis", "schools"))
     n_s, n_m = schools.offers.shape
-    n_g = max(region.levels[lv].program_years for lv in LEVELS)
-    years = np.array([region.levels[LEVELS[lv]].program_years for lv in schools.level])
+    n_g = max(sc.region.levels[lv].program_years for lv in LEVELS)
+    years = np.array([sc.region.levels[LEVELS[lv]].program_years for lv in schools.level])
     final_grade = years - 1
+    students = _synthesise_students(sc, schools, n_g, years, streams.get(y0, "synthesis", "students"))
+    schools.plan[:] = students[:, :, 0, 0]
+    rel = np.zeros((n_m, len(sc.region.industries)))
+    ind_index = {ind.id: i for i, ind in enumerate(sc.region.industries)}
+    for mi, m in enumerate(sc.region.majors):
+        for ind, wgt in m.relevance.items():
+            rel[mi, ind_index[ind]] = wgt
+    rel = rel / rel.sum(axis=1, keepdims=True)
+    inst = sc.behaviour.institutions
+    ri = streams.get(y0, "synthesis", "institutions")
+    schools.consortium[:] = ri.random(n_s) < inst.base_membership
+    consortia = Consortia(count=base_consortia(schools.level, schools.subregion, len(LEVELS),
+                                               len(sc.region.subregions), inst.base_consortia_per_school),
+                          member=schools.consortium)
+    per_school = np.full(n_s, inst.base_bases_per_school)
+    schools.bases[:] = largest_remainder(np.floor(per_school + ri.random(n_s)).astype(np.int64),
+                                         schools.offers.astype(float))
+    firms = synthesise_enterprises(sc, streams.get(y0, "synthesis", "firms"))
+    teachers = _synthesise_teachers(sc, schools, students, streams.get(y0, "synthesis", "teachers"))
+    ratio = np.array([sc.region.levels[LEVELS[lv]].student_teacher_ratio for lv in schools.level])
+    rule = sc.levers.teacher_practice
+    months = teachers.practice_months(rule.window_years, y0 % WINDOW)
+    usage = _align_enterprises(sc, firms, students, streams.get(y0, "synthesis", "participation"))
+    return World(
+        sc=sc, year=sc.base_year, streams=streams, schools=schools, students=students, teachers=teachers,
+        firms=firms, consortia=consortia, relevance=rel, final_grade=final_grade, base_ratio=ratio,
+        progressed_into=np.zeros(len(LEVELS), dtype=np.int64),
+        cells=np.flatnonzero(np.broadcast_to(
+            schools.offers[:, :, None, None] & (np.arange(n_g)[None, None, :, None] < years[:, None, None, None]),
+            students.shape)),
+        staff=tally(teachers, n_s, months, rule.months_required), months=months,
+        operations_std=operations_standard(sc), development_std=development_standard(sc), usage=usage,
+    )
+
+
+def _synthesise_students(sc: Scenario, schools: Schools, n_g: int, years: np.ndarray,
+                         r: np.random.Generator) -> np.ndarray:
+    """Base stock per school × major × grade (regular track).
+
+    Lognormal school sizes, the level's in-school total, sub-regions' own shares where the region gives
+    them, grades evenly.
+    """
+    region = sc.region
+    n_s, n_m = schools.offers.shape
     students = np.zeros((n_s, n_m, n_g, len(TRACKS)), dtype=np.int64)
     major_w = np.array([m.enrollment_share for m in region.majors], float)
+    size = r.lognormal(0.0, 0.5, n_s)
     for li, lv in enumerate(LEVELS):
         idx = np.flatnonzero(schools.level == li)
         if idx.size == 0:
             continue
         total = int(round(region.levels[lv].in_school * sc.scale))
-        size = r.lognormal(0.0, 0.5, idx.size)
-        cells = size[:, None] * schools.offers[idx] * major_w[None, :]
+        cells = size[idx, None] * schools.offers[idx] * major_w[None, :]
         per_grade = cells[:, :, None] * (np.arange(n_g)[None, None, :] < years[idx][:, None, None])
-        weights = per_grade / per_grade.sum()
+        sub = schools.subregion[idx]
+        # a sub-region with its own share of the level's students gets exactly that share
+        weight = np.ones(idx.size)
+        given = {ri: s.levels[lv].in_school_share for ri, s in enumerate(region.subregions)
+                 if lv in s.levels and s.levels[lv].in_school_share is not None}
+        mass = per_grade.reshape(idx.size, -1).sum(axis=1)
+        free = ~np.isin(sub, list(given))
+        rest = 1.0 - sum(given.values())
+        for ri, share in given.items():
+            here = sub == ri
+            if mass[here].sum() > 0:
+                weight[here] = share / mass[here].sum()
+        if free.any() and mass[free].sum() > 0:
+            weight[free] = rest / mass[free].sum()
+        weights = per_grade * weight[:, None, None]
+        weights = weights / weights.sum()
         counts = r.multinomial(total, weights.ravel()).reshape(per_grade.shape)
         students[idx, :, :, 0] = counts
-    plan = students[:, :, 0, 0].copy()
-    schools.plan[:] = plan
-    rel = np.zeros((n_m, len(region.industries)))
-    ind_index = {ind.id: i for i, ind in enumerate(region.industries)}
-    for mi, m in enumerate(region.majors):
-        for ind, w in m.relevance.items():
-            rel[mi, ind_index[ind]] = w
-    rel = rel / rel.sum(axis=1, keepdims=True)
-    schools.consortium[:] = r.random(schools.n) < sc.behaviour.institutions.base_membership
-    firms = synthesise_enterprises(sc, r)
-    teachers, establishment, base_ratio = _synthesise_teachers(sc, schools, students, r)
-    rule = sc.levers.teacher_practice
-    staff = tally(teachers, schools.n, teachers.practice_months(rule.window_years, (sc.base_year - 1) % WINDOW),
-                  rule.months_required)
-    return World(
-        staff=staff,
-        sc=sc,
-        year=sc.base_year,
-        rng=rng,
-        schools=schools,
-        students=students,
-        teachers=teachers,
-        firms=firms,
-        relevance=rel,
-        final_grade=final_grade,
-        establishment=establishment,
-        base_ratio=base_ratio,
-        progressed_into=np.zeros(len(LEVELS), dtype=np.int64),
-        cells=np.flatnonzero(np.broadcast_to(
-            schools.offers[:, :, None, None] & (np.arange(n_g)[None, None, :, None] < years[:, None, None, None]),
-            students.shape)),
-    )
+    return students
 
 
-def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray,
-                         r: np.random.Generator) -> tuple[Teachers, np.ndarray, np.ndarray]:
-    """Full-time teachers from the student–teacher ratio, specialty and dual-qualified shares."""
-    region = sc.region
+def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray, r: np.random.Generator) -> Teachers:
+    """Full-time teachers from the student–teacher ratio, and enterprise part-time teachers.
+
+    Specialty and dual-qualified shares, ages, practice histories spread over the rule's window.
+    """
+    region, bt = sc.region, sc.behaviour.teachers
     stock = [region.levels[LEVELS[lv]] for lv in schools.level]
     ratio = np.array([s.student_teacher_ratio for s in stock])
     in_school = students.sum(axis=(1, 2, 3))
     ft = np.rint(in_school / ratio).astype(np.int64)
     prof_share = np.array([s.professional_teacher_share for s in stock])
     dual_share = np.array([s.dual_qualified_share for s in stock])
+    for ri, sub in enumerate(region.subregions):  # sub-regions' own dual-qualified shares
+        for li, lv in enumerate(LEVELS):
+            over = sub.levels.get(lv)
+            if over is not None and over.dual_qualified_share is not None:
+                dual_share[(schools.level == li) & (schools.subregion == ri)] = over.dual_qualified_share
     pt_share = np.array([s.part_time_share for s in stock])
     t = Teachers.empty(int(ft.sum() * 1.15) + 64)
     school = np.repeat(np.arange(schools.n, dtype=np.int32), ft)
-    prof = r.random(school.size) < prof_share[school]
-    dual = prof & (r.random(school.size) < dual_share[school])
-    service = r.integers(0, sc.behaviour.teachers.career_years, school.size).astype(np.int16)
-    slots = t.add(school, prof, part_time=False, dual=dual, service=service)
-    # certified teachers have met the practice rule (certification requires it)
+    n = school.size
+    prof = r.random(n) < prof_share[school]
+    dual = prof & (r.random(n) < dual_share[school])
+    female = r.random(n) < bt.female_share
+    retire = np.where(female, bt.retirement_age_female.at(sc.base_year), bt.retirement_age_male.at(sc.base_year))
+    age = np.floor(bt.entry_age + r.random(n) * (retire - bt.entry_age)).astype(np.int16)
+    service = np.maximum(age - bt.entry_age, 0).astype(np.int16)
+    slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, service=service)
     rule = sc.levers.teacher_practice
-    t.practice[(sc.base_year - 1) % WINDOW, slots[dual]] = min(rule.months_required, 127)
+    window = min(rule.window_years, WINDOW)
+    # practice histories: dual-qualified teachers and a share of the others met the rule in some year of
+    # the window, the years spread evenly over it (so compliance lapses gradually, not all at once)
+    when = (sc.base_year - 1 - r.integers(0, window, n)) % WINDOW
+    some = ~dual & prof & (r.random(n) < bt.initial_practice_share)
+    t.practice[when[dual], slots[dual]] = min(rule.months_required, 127)
+    t.practice[when[some], slots[some]] = min(rule.months_required, 127)
+    t.early_practice[slots] = np.where(dual | some, rule.months_required, 0)
     prof_count = np.bincount(school[prof], minlength=schools.n)
     pt = r.binomial(prof_count, np.clip(pt_share, 0, 1))
     pt_school = np.repeat(np.arange(schools.n, dtype=np.int32), pt)
-    t.add(pt_school, np.ones(pt_school.size, bool), part_time=True)
-    return t, ft, ratio
+    t.add(pt_school, np.ones(pt_school.size, bool), part_time=True, uid=n + np.arange(pt_school.size))
+    return t
+
+
+def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np.random.Generator) -> np.ndarray:
+    """Base-year participation as a steady state of the decision rule; returns the base seat usage ``(I,)``.
+
+    Each firm's join propensity under the base-year levers is computed without intercept; the
+    intercept is solved so that the firms' stationary participation (join / (join + exit)) averages
+    the published base participation, and each firm's starting state is drawn from its own
+    stationary probability. Large cooperating firms are then certified at the published share.
+    """
+    pop, b = sc.region.enterprises, sc.behaviour.enterprises
+    y = sc.base_year
+    f.state[:] = COOPERATING  # evaluate the offer of cooperating (investment, credit, trainees)
+    invest = surcharge_credit.investment(f, sc, y)
+    f.investment = invest
+    ratio = surcharge_credit.investment_ratio(f, sc)
+    offered = float((f.weight * f.employees * b.seats_per_100_staff / 100.0 * ratio).sum())
+    entrants = float(students[:, :, 0, :].sum())  # a base cohort (scaled like the firms' weights)
+    sought = sc.levers.apprenticeship_share.at(y) * entrants
+    usage = np.full(len(sc.region.industries), min(1.0, sought / offered) if offered > 0 else 0.0)
+    years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
+    value = apprenticeship.trainee_value(f, sc, usage, ratio, years)
+    credit = surcharge_credit.expected_credit(f, sc, y, invest)
+    subsidy = certificate_subsidy.cooperation_value(f, sc, y)
+    nb = (credit + value + subsidy - invest) / (f.employees * 100.0)
+    ind = sc.region.industries
+    hires = np.array([100 * pop.vocational_hire_share * (i.replacement_rate + max(i.revenue_growth.at(y), 0.0)
+                                                         * i.employment_elasticity) for i in ind])
+    own = (b.participation_size * f.large + b.participation_benefit * nb
+           + b.participation_hires * hires[f.industry] / 100)
+    exit_p = np.full(f.size, b.exit_rate)
+    target = pop.base_participation
+    n_i = len(ind)
+    staff = f.by_industry(f.employees, n_i)
+    peers = np.full(n_i, target)
+    for _ in range(4):  # peers (staff-weighted participation by industry) and intercept as a fixed point
+        util = own + b.participation_peers * peers[f.industry]
+        f.intercept = _stationary_intercept(util, f.weight, exit_p, target)
+        j = logistic(f.intercept + util)
+        p_part = j / (j + exit_p)
+        peers = np.divide(f.by_industry(p_part * f.employees, n_i), staff, out=np.zeros(n_i), where=staff > 0)
+    part = r.random(f.size) < p_part
+    f.state[:] = np.where(part, COOPERATING, 0)
+    large_part = part & f.large
+    n_part, n_large = float((f.weight * part).sum()), float((f.weight * large_part).sum())
+    p_cert = min(1.0, pop.base_certified * n_part / n_large) if n_large > 0 else 0.0
+    f.state[large_part & (r.random(f.size) < p_cert)] = CERTIFIED
+    f.investment = np.where(f.participating, invest, 0.0)
+    f.nb_base = nb
+    f.credit_due = surcharge_credit.credits(f, sc, y - 1)
+    return usage
+
+
+def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarray, target: float) -> float:
+    """Intercept ``a`` with Σw·j/(j+e) = target·Σw, j = logistic(a + util) (Newton on a monotone function)."""
+    if target <= 0:
+        return -40.0
+    total = float(weight.sum())
+    a = float(np.log(target / (1 - target)) - np.median(util))
+    for _ in range(30):
+        j = logistic(a + util)
+        p = j / (j + exit_p)
+        gap = float((weight * p).sum()) / total - target
+        slope = float((weight * p * (1 - p) * (1 - j)).sum()) / total  # d p / d a = p(1−p)(1−j)
+        if abs(gap) < 1e-10 or slope <= 0:
+            break
+        a -= max(min(gap / slope, 5.0), -5.0)
+    return a
 
 
 def group_sum(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:

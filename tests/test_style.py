@@ -21,8 +21,8 @@ def test_ruff_finds_nothing():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-ENGINE = ["engine.py", "steps.py", "world.py", "agents", "market", "policy", "results/record.py",
-          "results/indicators.py", "scenario/schema.py", "scenario/types.py"]
+ENGINE = ["engine.py", "steps.py", "world.py", "flows.py", "streams.py", "alloc.py", "agents", "market", "policy",
+          "results/record", "results/indicators.py", "scenario/schema.py", "scenario/types.py"]
 FORBIDDEN = ("yaml", "simulate.cli", "simulate.report", "simulate.sweep", "simulate.fitting",
              "simulate.scenario.loader", "simulate.api")
 

@@ -8,9 +8,12 @@ between those states with binomial draws and never creates or loses one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from simulate.streams import binomial
 
 TRACKS = ("regular", "order_class", "apprenticeship")
 """Training tracks, in array order."""
@@ -33,18 +36,21 @@ def advance(
     students: np.ndarray,
     final_grade: np.ndarray,
     dropout: np.ndarray,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None = None,
     cells: np.ndarray | None = None,
+    uniform: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> CohortStep:
     """Apply a school year: dropout in every grade, graduation of the final grade, promotion.
 
     Args:
         students: ``(S, M, G, T)`` counts, modified in place.
         final_grade: ``(S,)`` index of each school's final grade (program years − 1).
-        dropout: ``(S,)`` yearly dropout probability of each school's level.
-        rng: the cohort stream.
+        dropout: ``(S,)`` yearly dropout probability per school, or ``(S, T)`` per school and track.
+        rng: a generator for plain binomial draws (used when ``uniform`` is not given).
         cells: flat indices of the cells that can hold students (offered majors, grades within the
             programme); ``None`` scans the whole array.
+        uniform: keyed uniforms per flat cell index: dropouts are then drawn by inversion
+            (:func:`simulate.streams.binomial`), so compared scenarios stay paired cell by cell.
 
     Returns:
         Dropouts and graduates per school × major × track.
@@ -56,7 +62,8 @@ def advance(
     else:
         occupied = cells[flat[cells] > 0]
     per_school = flat.size // n_s
-    drawn = rng.binomial(flat[occupied], dropout[occupied // per_school])
+    p = dropout[occupied // per_school] if dropout.ndim == 1 else dropout[occupied // per_school, occupied % n_t]
+    drawn = binomial(flat[occupied], p, uniform(occupied)) if uniform is not None else rng.binomial(flat[occupied], p)
     flat[occupied] -= drawn
     # (s, m, g, t) -> (s, m, t): drop the grade digit of the flat index
     smt = (occupied // (n_g * n_t)) * n_t + occupied % n_t
@@ -84,32 +91,3 @@ def allocate(total: int, weights: np.ndarray, rng: np.random.Generator) -> np.nd
         return np.zeros(np.shape(weights), dtype=np.int64)
     out = rng.multivariate_hypergeometric(flat, int(total), method="marginals")
     return out.reshape(np.shape(weights))
-
-
-def joint_training_share(
-    entrants: np.ndarray,
-    seats: np.ndarray,
-    lever_share: float,
-    minimum_students: np.ndarray,
-) -> np.ndarray:
-    """Target number of entrants per school × major in order/apprenticeship tracks.
-
-    Each school aims for the lever's share of its entrants, and at least its
-    tier's minimum order classes; the total in a sub-region × major never
-    exceeds the seats cooperating enterprises offer there.
-
-    Args:
-        entrants: ``(S, M)`` new students.
-        seats: ``(S, M)`` seats offered to each school-major (already split).
-        lever_share: apprenticeship-share lever (cap on the share of entrants).
-        minimum_students: ``(S,)`` students needed for the tier's minimum classes.
-
-    Returns:
-        ``(S, M)`` integer joint-training entrants, ≤ entrants and ≤ seats.
-    """
-    want = np.floor(entrants * lever_share)
-    tot = entrants.sum(axis=1)
-    need = np.maximum(minimum_students - want.sum(axis=1), 0)
-    extra_share = np.divide(need, tot, out=np.zeros(tot.shape), where=tot > 0)
-    want = want + np.floor(entrants * extra_share[:, None])
-    return np.minimum(np.minimum(want, entrants), np.floor(seats)).astype(np.int64)

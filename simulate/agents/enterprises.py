@@ -1,8 +1,11 @@
-"""Enterprises (企业) as weighted records: size, growth, taxes, participation, offers.
+"""Enterprises (企业) as weighted records: size, growth, taxes, participation, investment, offers.
 
 Participation states: ``none`` (0), ``cooperating`` (1, 校企合作), ``certified``
-(2, 产教融合型企业). Firms join in response to the surcharge credit
-(教育费附加抵免), certificate subsidies, expected hires, size and peers.
+(2, 产教融合型企业). A cooperating firm invests in vocational education (qualifying
+investment, 投资兴办职业教育); what it offers schools — order/apprenticeship seats,
+enterprise part-time teachers, training-base capacity — follows that investment and its size.
+Whether it joins or leaves is decided on net benefit in yuan (:mod:`simulate.policy.surcharge_credit`
+and :mod:`simulate.policy.apprenticeship` add the credit and the value of trainees kept).
 """
 
 from __future__ import annotations
@@ -31,7 +34,11 @@ class Enterprises:
         employees: employees per firm.
         revenue: yearly revenue per firm (yuan).
         state: participation state (0 none, 1 cooperating, 2 certified).
-        investment: last year's qualifying investment per firm (yuan).
+        investment: this year's qualifying investment per firm (yuan); 0 when not cooperating.
+        intercept: logit intercept of joining, aligned at synthesis so the base year is stationary.
+        nb_base: net benefit of cooperating per firm under the base-year levers (100 yuan per employee);
+            leaving responds to the change from it.
+        credit_due: surcharge credit per firm to be granted next January on this year's investment.
         block_starts: first record of each (sub-region, industry) run when records are ordered so.
     """
 
@@ -42,7 +49,15 @@ class Enterprises:
     revenue: np.ndarray
     state: np.ndarray
     investment: np.ndarray
+    intercept: float = 0.0
+    nb_base: np.ndarray | None = field(default=None, repr=False)
+    credit_due: np.ndarray | None = field(default=None, repr=False)
     block_starts: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def size(self) -> int:
+        """Number of records."""
+        return self.state.size
 
     @property
     def large(self) -> np.ndarray:
@@ -71,6 +86,17 @@ class Enterprises:
         starts, block_industry = self.block_starts, self.industry[self.block_starts]
         return np.bincount(block_industry, weights=np.add.reduceat(weighted, starts), minlength=n_industries)
 
+    def by_block(self, values: np.ndarray, n_subregions: int, n_industries: int) -> np.ndarray:
+        """Weighted sum of a per-firm quantity by (sub-region, industry): ``(R, I)``."""
+        weighted = self.weight * values
+        out = np.zeros(n_subregions * n_industries)
+        if self.block_starts is None:
+            np.add.at(out, self.subregion.astype(np.int64) * n_industries + self.industry, weighted)
+        else:
+            s = self.block_starts
+            out[self.subregion[s].astype(np.int64) * n_industries + self.industry[s]] = np.add.reduceat(weighted, s)
+        return out.reshape(n_subregions, n_industries)
+
 
 def synthesise_enterprises(sc: Scenario, rng: np.random.Generator) -> Enterprises:
     """Draw firm sizes (lognormal), industries and sub-regions matching the published totals."""
@@ -96,9 +122,9 @@ def synthesise_enterprises(sc: Scenario, rng: np.random.Generator) -> Enterprise
     u = rng.random(n)
     state[u < pop.base_participation] = COOPERATING
     state[u < pop.base_participation * pop.base_certified] = CERTIFIED
-    investment = np.where(state >= COOPERATING, employees * sc.behaviour.enterprises.investment_per_employee, 0.0)
     starts = np.flatnonzero(np.r_[True, (industry[1:] != industry[:-1]) | (subregion[1:] != subregion[:-1])])
-    return Enterprises(industry, subregion, weight, employees, revenue, state, investment, block_starts=starts)
+    return Enterprises(industry, subregion, weight, employees, revenue, state, np.zeros(n),
+                       block_starts=starts)
 
 
 def grow(e: Enterprises, revenue_growth: np.ndarray, elasticity: np.ndarray, noise: float,
@@ -116,56 +142,6 @@ def grow(e: Enterprises, revenue_growth: np.ndarray, elasticity: np.ndarray, noi
     return before
 
 
-def surcharge_credit(e: Enterprises, rate: float, eligibility: str, vat_share: float,
-                     surcharge_rate: float) -> np.ndarray:
-    """January: credit per firm of last year's qualifying investment against the surcharge due.
-
-    Credit = min(rate × investment, surcharge due), surcharge due = 5% × (VAT + consumption tax)
-    (004 §五(一)). Returns yuan per firm (unweighted).
-    """
-    eligible = e.state == CERTIFIED if eligibility == "certified" else e.state >= COOPERATING
-    due = surcharge_rate * vat_share * e.revenue
-    return np.where(eligible, np.minimum(rate * e.investment, due), 0.0)
-
-
-def decide_participation(e: Enterprises, sc: Scenario, year: int, hires_per_100: np.ndarray,
-                         rng: np.random.Generator) -> None:
-    """December: firms join (logit), leave, or get certified for next year.
-
-    A firm weighs the credit it could claim (a share of the investment that
-    cooperation costs, capped by the surcharge it owes and, when only certified
-    firms may claim, discounted by its chance of certification), certificate
-    subsidies, the hires it expects per 100 staff, its size and its peers.
-
-    Args:
-        year: the year the decision takes effect (levers are read then).
-        hires_per_100: ``(I,)`` expected hires per 100 staff by industry.
-    """
-    b = sc.behaviour.enterprises
-    lv = sc.levers
-    n_ind = len(sc.region.industries)
-    invest = e.employees * b.investment_per_employee
-    large = e.large
-    due = sc.behaviour.budget.surcharge_rate * sc.region.enterprises.vat_ct_share_of_revenue * e.revenue
-    credit = np.minimum(lv.surcharge_credit.rate.at(year) * invest, due)
-    if lv.surcharge_credit.eligibility == "certified":
-        credit = credit * np.where(large, b.certification_rate, 0.0)
-    credit_share = np.divide(credit, invest, out=np.zeros_like(invest), where=invest > 0)
-    subsidy_share = lv.certificate_subsidy.at(year) * b.staff_training_share / max(b.investment_per_employee, 1.0)
-    staff = e.by_industry(e.employees, n_ind)
-    part_staff = e.by_industry(np.where(e.participating, e.employees, 0.0), n_ind)
-    peers = np.divide(part_staff, staff, out=np.zeros(n_ind), where=staff > 0)
-    util = (b.participation_intercept + b.participation_size * large
-            + b.participation_incentive * (credit_share + subsidy_share)
-            + b.participation_peers * peers[e.industry] + b.participation_hires * hires_per_100[e.industry] / 100)
-    p_join = 1.0 / (1.0 + np.exp(-util))
-    u = rng.random(e.state.size)
-    none = e.state == NONE
-    coop = e.state == COOPERATING
-    joins = none & (u < p_join)
-    quits = coop & (u < b.exit_rate)
-    certify = coop & ~quits & large & (rng.random(e.state.size) < b.certification_rate)
-    e.state[joins] = COOPERATING
-    e.state[quits] = NONE
-    e.state[certify] = CERTIFIED
-    e.investment = np.where(e.state >= COOPERATING, invest, 0.0)
+def logistic(x: np.ndarray) -> np.ndarray:
+    """The logistic function, overflow-safe."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))

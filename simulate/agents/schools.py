@@ -28,6 +28,9 @@ class Schools:
         bases: ``(S, M)`` int, practice/training bases per major (实习实训基地).
         consortium: bool, member of a vocational education group or consortium (职教集团).
         industrial_college: bool, runs an industrial college (产业学院).
+        funding_level: per-student appropriation the school gets before any floor (yuan).
+        active: the school enrolls and teaches (False once merged into another).
+        entrants: last September's entrants (mergers look at it).
     """
 
     level: np.ndarray
@@ -39,6 +42,9 @@ class Schools:
     bases: np.ndarray
     consortium: np.ndarray
     industrial_college: np.ndarray
+    funding_level: np.ndarray
+    active: np.ndarray
+    entrants: np.ndarray
 
     @property
     def n(self) -> int:
@@ -77,6 +83,11 @@ def synthesise_schools(sc: Scenario, rng: np.random.Generator) -> Schools:
     k = np.array([min(region.levels[LEVELS[lv]].majors_per_school, n_majors) for lv in level])
     rank = np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1, kind="stable")
     offers = (rank < k[:, None]) & np.isfinite(keys)
+    fin = region.finance
+    mean = np.asarray(fin.funding_level.as_tuple())[level]
+    cv = fin.funding_dispersion
+    sigma = np.sqrt(np.log1p(cv * cv))
+    funding = mean * np.exp(sigma * rng.standard_normal(level.size) - sigma * sigma / 2)
     return Schools(
         level=level,
         subregion=np.array(subs, dtype=np.int8),
@@ -87,6 +98,9 @@ def synthesise_schools(sc: Scenario, rng: np.random.Generator) -> Schools:
         bases=np.zeros((level.size, n_majors), dtype=np.int64),
         consortium=np.zeros(level.size, dtype=bool),
         industrial_college=np.zeros(level.size, dtype=bool),
+        funding_level=funding,
+        active=np.ones(level.size, dtype=bool),
+        entrants=np.zeros(level.size, dtype=np.int64),
     )
 
 
@@ -101,31 +115,22 @@ def _largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
     return base
 
 
-def adjust_plan(
-    plan: np.ndarray,
-    offers: np.ndarray,
-    pressure: np.ndarray,
-    responsiveness: float,
-    max_change: float,
-    expand: np.ndarray,
-    close: np.ndarray,
-) -> np.ndarray:
-    """April major adjustment (专业动态调整): move each major's plan with its labour-market pressure.
+def merger_pairs(s: Schools, min_intake: np.ndarray, in_school: np.ndarray) -> np.ndarray:
+    """Pairs (school, into) of small schools merging (撤并: closure of small schools), ``(K, 2)``.
 
-    Args:
-        plan: ``(S, M)`` last year's plan.
-        offers: ``(S, M)`` majors offered.
-        pressure: ``(M,)`` demand/supply ratio of each major's industries (1 = balanced).
-        responsiveness: elasticity of the plan to ``log(pressure)``.
-        max_change: cap on the yearly relative change of a major's plan.
-        expand: ``(M,)`` bool, majors the plan expands at the cap.
-        close: ``(M,)`` bool, majors that stop enrolling.
-
-    Returns:
-        The new ``(S, M)`` integer plan.
+    A school whose last intake fell below its level's minimum merges into the largest other active
+    school of its level and sub-region. A school that has no such partner stays open.
     """
-    change = np.clip(responsiveness * np.log(np.clip(pressure, 1e-6, None)), -max_change, max_change)
-    change = np.where(expand, max_change, change)
-    new = np.rint(plan * (1.0 + change)[None, :]).astype(np.int64)
-    new[:, close] = 0
-    return np.where(offers, new, 0)
+    small = s.active & (s.entrants < min_intake[s.level]) & (s.entrants > 0)
+    if not small.any():
+        return np.zeros((0, 2), np.int64)
+    key = s.level.astype(np.int64) * 256 + s.subregion
+    host_size = np.where(s.active & ~small, in_school, -1)
+    pairs = []
+    for k in np.unique(key[small]):
+        group = np.flatnonzero(key == k)
+        best = group[np.argmax(host_size[group])]
+        if host_size[best] < 0:
+            continue
+        pairs += [(i, best) for i in group[small[group]]]
+    return np.array(pairs, np.int64).reshape(-1, 2)

@@ -5,6 +5,10 @@ Full-time specialty teachers (专业课教师) need enterprise practice (6 month
 5 years, 企业实践) and may be certified dual-qualified (双师型). Records are
 never deleted: a teacher who leaves becomes inactive, so every person hired is
 accounted for.
+
+Randomness is drawn per record slot from keyed streams (:class:`simulate.streams.Streams`):
+slot ``i`` gets the same uniform in every compared scenario, so a lever changes
+*which* teachers act only through the rule it changes, not through shifted draws.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from simulate.scenario.schema import Teachers as TeacherParams
+from simulate.streams import Draw
 
 WINDOW = 10
 """Years of enterprise-practice history kept per teacher (the rule's window is ≤ 10)."""
@@ -27,9 +34,15 @@ class Teachers:
         professional: teaches specialty courses (专业课).
         part_time: enterprise part-time teacher (兼职).
         dual: certified dual-qualified (双师型).
+        female: a woman (her statutory retirement age differs).
+        age: age in years.
         service: years of service.
+        from_industry: hired from industry with enterprise experience (国发〔2019〕4号 §(十二)).
         practice: ``(WINDOW, N)`` months of enterprise practice per year, ring buffer by year.
         early_practice: months of practice in the first three years of service.
+        uid: identity of the person in the slot, the key of their random draws: the base staff are
+            numbered, a hire is named by (year, school, rank among the school's hires that year), so the
+            same person draws the same luck in every compared scenario (:func:`hire_uid`).
     """
 
     active: np.ndarray
@@ -37,9 +50,13 @@ class Teachers:
     professional: np.ndarray
     part_time: np.ndarray
     dual: np.ndarray
+    female: np.ndarray
+    age: np.ndarray
     service: np.ndarray
+    from_industry: np.ndarray
     practice: np.ndarray
     early_practice: np.ndarray
+    uid: np.ndarray
 
     @classmethod
     def empty(cls, capacity: int) -> Teachers:
@@ -50,14 +67,24 @@ class Teachers:
             professional=np.zeros(capacity, bool),
             part_time=np.zeros(capacity, bool),
             dual=np.zeros(capacity, bool),
+            female=np.zeros(capacity, bool),
+            age=np.zeros(capacity, np.int16),
             service=np.zeros(capacity, np.int16),
+            from_industry=np.zeros(capacity, bool),
             practice=np.zeros((WINDOW, capacity), np.int8),
             early_practice=np.zeros(capacity, np.int16),
+            uid=np.zeros(capacity, np.int64),
         )
 
-    def add(self, school: np.ndarray, professional: np.ndarray, part_time: bool, dual: np.ndarray | None = None,
-            service: np.ndarray | None = None) -> np.ndarray:
-        """Fill free slots with new teachers; returns their slot indices."""
+    @property
+    def size(self) -> int:
+        """Number of slots (active or not)."""
+        return self.active.size
+
+    def add(self, school: np.ndarray, professional: np.ndarray, part_time: bool, *, dual: np.ndarray | None = None,
+            female: np.ndarray | None = None, age: np.ndarray | int = 0, service: np.ndarray | int = 0,
+            from_industry: np.ndarray | bool = False, uid: np.ndarray | None = None) -> np.ndarray:
+        """Fill free slots (lowest first) with new teachers; returns their slot indices."""
         n = school.size
         free = np.flatnonzero(~self.active)
         if free.size < n:
@@ -69,9 +96,13 @@ class Teachers:
         self.professional[slots] = professional
         self.part_time[slots] = part_time
         self.dual[slots] = False if dual is None else dual
-        self.service[slots] = 0 if service is None else service
+        self.female[slots] = False if female is None else female
+        self.age[slots] = age
+        self.service[slots] = service
+        self.from_industry[slots] = from_industry
         self.practice[:, slots] = 0
         self.early_practice[slots] = 0
+        self.uid[slots] = np.arange(n) if uid is None else uid
         return slots
 
     def _grow(self, at_least: int) -> None:
@@ -88,96 +119,125 @@ class Teachers:
             total += self.practice[(year_slot - k) % WINDOW]
         return total
 
-    def needs_practice(self, months_required: int, window_years: int, year_slot: int) -> np.ndarray:
-        """Full-time specialty teachers short of the practice rule."""
-        ft = self.active & self.professional & ~self.part_time
-        return ft & (self.practice_months(window_years, year_slot) < months_required)
+    @property
+    def specialty(self) -> np.ndarray:
+        """Serving full-time specialty teachers."""
+        return self.active & self.professional & ~self.part_time
 
 
-def bernoulli_subset(idx: np.ndarray, p: float, rng: np.random.Generator) -> np.ndarray:
-    """Keep each of ``idx`` independently with probability ``p``, as a sorted subset.
-
-    Draws how many (binomial) and then which (uniform without replacement): the same
-    distribution as one uniform draw per element, at a cost proportional to the kept ones.
-    """
-    if p >= 0.05:  # many kept: one uniform per element is cheaper than choosing which
-        return idx[rng.random(idx.size) < p]
-    k = int(rng.binomial(idx.size, p)) if idx.size else 0
-    if k == 0:
-        return idx[:0]
-    return np.sort(idx[rng.choice(idx.size, size=k, replace=False)])
+def hire_uid(year: int, school: np.ndarray, kind: int) -> np.ndarray:
+    """Identities of people joining in ``year``: (kind, year, school, rank among the school's joiners)."""
+    school = np.asarray(school, np.int64)
+    rank = np.arange(school.size) - np.searchsorted(school, school)  # school is sorted (np.repeat order)
+    return (np.int64(1 + kind) << np.int64(58)) | (np.int64(year) << np.int64(44)) | (school << np.int64(20)) | rank
 
 
-def summer_practice(t: Teachers, posts: float, months_per_post: int, enforcement: float, months_required: int,
-                    window_years: int, year_slot: int, rng: np.random.Generator) -> int:
-    """Place teachers short of the rule in enterprise practice posts (summer); new teachers first.
+def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: float, quit_rate: float,
+                    draw: Draw) -> tuple[np.ndarray, np.ndarray]:
+    """December exits: retirement at the statutory age, quits below it; survivors age a year.
 
-    Returns:
-        The number of teachers placed (≤ posts).
-    """
-    t.practice[year_slot] = 0
-    needy = np.flatnonzero(t.needs_practice(months_required, window_years, year_slot))
-    seekers = bernoulli_subset(needy, enforcement, rng)
-    n_posts = int(posts)
-    if seekers.size > n_posts:  # new teachers first (their first-3-years rule), the rest by lot
-        is_new = t.service[seekers] < 3
-        new, old = seekers[is_new], seekers[~is_new]
-        if new.size >= n_posts:
-            seekers = rng.choice(new, size=n_posts, replace=False)
-        else:
-            seekers = np.concatenate([new, rng.choice(old, size=n_posts - new.size, replace=False)])
-    t.practice[year_slot, seekers] = months_per_post
-    early = seekers[t.service[seekers] < 3]
-    t.early_practice[early] += months_per_post
-    return int(seekers.size)
-
-
-def certify(t: Teachers, months: np.ndarray, months_required: int, rate: float, rng: np.random.Generator) -> int:
-    """Certify practice-compliant specialty teachers as dual-qualified (双师型认定); returns new count.
+    A fractional retirement age (the 2025 reform raises it a month at a time) retires the teachers
+    at its whole part with probability 1 − fraction.
 
     Args:
-        months: per record, practice months in the rule's window (:meth:`Teachers.practice_months`).
-    """
-    cand = t.active & t.professional & ~t.part_time & ~t.dual & (months >= months_required)
-    won = bernoulli_subset(np.flatnonzero(cand), rate, rng)
-    t.dual[won] = True
-    return int(won.size)
-
-
-def leave(t: Teachers, attrition: float, career_years: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """December exits: retirement at the end of a career, quits at the attrition rate.
+        draw: keyed uniforms per slot (purposes ``retirement`` and ``quit``).
 
     Returns:
         Slot indices of retirees and of quitters (both now inactive).
     """
-    retire = np.flatnonzero(t.active & (t.service >= career_years))
-    quit_ = bernoulli_subset(np.flatnonzero(t.active & (t.service < career_years)), attrition, rng)
+    full_time = t.active & ~t.part_time
+    ra = np.where(t.female, retirement_female, retirement_male)
+    whole = np.floor(ra)
+    due = full_time & (t.age > whole)
+    edge = np.flatnonzero(full_time & (t.age == whole) & (ra > whole))
+    due[edge[draw("retirement", t.uid[edge]) >= (ra - whole)[edge]]] = True
+    due |= full_time & (t.age == whole) & (ra == whole)
+    retire = np.flatnonzero(due)
+    stay = np.flatnonzero(full_time & ~due)
+    quit_ = stay[draw("quit", t.uid[stay]) < quit_rate]
     t.active[retire] = False
     t.active[quit_] = False
-    np.add(t.service, t.active, out=t.service, casting="unsafe")  # a year of service for those who stay
+    stay = t.active
+    np.add(t.service, stay, out=t.service, casting="unsafe")
+    np.add(t.age, stay, out=t.age, casting="unsafe")
     return retire, quit_
 
 
-def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, rng: np.random.Generator
-         ) -> np.ndarray:
-    """Hire full-time teachers per school; a share of them teach specialty courses. Returns their slots."""
-    school = np.repeat(np.arange(n_by_school.size, dtype=np.int32), n_by_school)
-    prof = rng.random(school.size) < professional_share[school]
-    return t.add(school, prof, part_time=False)
+def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, bt: TeacherParams,
+         months_required: int, year: int, draw: Draw) -> np.ndarray:
+    """Hire full-time teachers per school; specialty hires come partly from industry.
+
+    Industry hires (3+ years in a firm, 国发〔2019〕4号 §(十二)) bring the rule's practice months
+    (their enterprise years count as practice) and a share is recognised dual-qualified on arrival.
+
+    Args:
+        bt: ``behaviour.teachers`` (industry share and dual share on arrival, ages, women's share).
+        draw: keyed uniforms per hire identity (specialty, from industry, dual, female).
+
+    Returns:
+        Slots of the hired teachers.
+    """
+    school = np.repeat(np.arange(n_by_school.size, dtype=np.int64), n_by_school)
+    uid = hire_uid(year, school, 0)
+    prof = draw("specialty", uid) < professional_share[school]
+    industry = prof & (draw("from_industry", uid) < bt.industry_hire_share.at(year))
+    dual = industry & (draw("dual_on_arrival", uid) < bt.industry_hire_dual_share)
+    female = draw("female", uid) < bt.female_share
+    age = np.where(industry, bt.industry_hire_age, bt.entry_age)
+    slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, from_industry=industry, uid=uid)
+    t.practice[year % WINDOW, slots[industry]] = min(months_required, 127)
+    t.early_practice[slots[industry]] = months_required  # their enterprise years meet the new-teacher rule
+    return slots
 
 
-def engage_part_time(t: Teachers, n_by_school: np.ndarray) -> np.ndarray:
+def engage_part_time(t: Teachers, n_by_school: np.ndarray, year: int) -> np.ndarray:
     """Engage enterprise part-time specialty teachers per school (企业兼职教师). Returns their slots."""
-    school = np.repeat(np.arange(n_by_school.size, dtype=np.int32), n_by_school)
-    return t.add(school, np.ones(school.size, bool), part_time=True)
+    school = np.repeat(np.arange(n_by_school.size, dtype=np.int64), n_by_school)
+    return t.add(school, np.ones(school.size, bool), part_time=True, uid=hire_uid(year, school, 1))
 
 
-def tally(t: Teachers, n_schools: int, months: np.ndarray, months_required: int) -> dict[str, np.ndarray]:
+def release_part_time(t: Teachers, n_by_school: np.ndarray) -> np.ndarray:
+    """End the engagement of ``n_by_school`` part-time teachers per school (longest-serving first)."""
+    if not n_by_school.any():
+        return np.zeros(0, np.int64)
+    idx = np.flatnonzero(t.active & t.part_time)
+    order = idx[np.lexsort((-t.service[idx], t.school[idx]))]
+    school = t.school[order]
+    rank = np.arange(order.size) - np.searchsorted(school, school)
+    gone = order[rank < n_by_school[school]]
+    t.active[gone] = False
+    return gone
+
+
+@dataclass(frozen=True)
+class StaffCounts:
+    """Per-school counts ``(S,)`` of every teacher kind the model and the recorder use.
+
+    Attributes:
+        fulltime: full-time teachers (专任教师).
+        professional: full-time specialty teachers (专业课教师).
+        dual: dual-qualified specialty teachers (双师型).
+        part_time: enterprise part-time teachers (兼职教师).
+        compliant: specialty teachers meeting the practice rule in its window.
+        third_year: full-time teachers who completed their third year of service this year.
+        third_year_early_ok: of those, the ones with the required months of practice in their first three years.
+    """
+
+    fulltime: np.ndarray
+    professional: np.ndarray
+    dual: np.ndarray
+    part_time: np.ndarray
+    compliant: np.ndarray
+    third_year: np.ndarray
+    third_year_early_ok: np.ndarray
+
+
+def tally(t: Teachers, n_schools: int, months: np.ndarray, months_required: int) -> StaffCounts:
     """Per-school counts of every teacher kind, with practice compliance judged on ``months``."""
     return counts_by_kind(t, n_schools, months >= months_required, t.early_practice >= months_required)
 
 
-def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray) -> dict[str, np.ndarray]:
+def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray) -> StaffCounts:
     """Per-school counts of every teacher kind the recorder reports, in one pass over the records.
 
     Args:
@@ -186,21 +246,21 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
     """
     u8 = np.uint8
     code = (t.part_time.view(u8) | (t.professional.view(u8) << u8(1)) | (t.dual.view(u8) << u8(2))
-            | (compliant.view(u8) << u8(3)) | ((t.service >= 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5)))
+            | (compliant.view(u8) << u8(3)) | ((t.service == 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5)))
     code[~t.active] = 64  # a bucket for empty slots, dropped below
     table = np.bincount(t.school * 65 + code, minlength=n_schools * 65).reshape(n_schools, 65)[:, :64]
     c = np.arange(64)
-    pt, prof, dual, comp, senior, early = ((c >> k) & 1 == 1 for k in range(6))
+    pt, prof, dual, comp, third, early = ((c >> k) & 1 == 1 for k in range(6))
 
     def pick(sel: np.ndarray) -> np.ndarray:
         return table[:, sel].sum(axis=1)
 
-    return {
-        "fulltime": pick(~pt),
-        "professional": pick(~pt & prof),
-        "dual": pick(~pt & prof & dual),
-        "part_time": pick(pt),
-        "compliant": pick(~pt & prof & comp),
-        "senior": pick(~pt & senior),
-        "senior_early_ok": pick(~pt & senior & early),
-    }
+    return StaffCounts(
+        fulltime=pick(~pt),
+        professional=pick(~pt & prof),
+        dual=pick(~pt & prof & dual),
+        part_time=pick(pt),
+        compliant=pick(~pt & prof & comp),
+        third_year=pick(~pt & third),
+        third_year_early_ok=pick(~pt & third & early),
+    )

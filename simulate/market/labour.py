@@ -1,22 +1,60 @@
 """Labour market (劳动力市场): vacancies by industry, matching of graduates, destinations.
 
-Graduates not progressing to a higher level search for jobs. Order-class and
-apprenticeship graduates are first hired by their partner firms; a share of the
-others leave for other provinces before searching; the rest are matched to
-vacancies per industry through the matching function M = A·U^α·V^(1−α), capped
-by both U and V, so every filled vacancy has exactly one graduate.
+Graduates not progressing to a higher level search for jobs:
+
+1. order-class and apprenticeship graduates are first hired by their partner firms
+   (``order_retention`` / ``apprenticeship_retention``), within those firms' vacancies;
+2. a share of the others leave the region before searching (``outflow_before_search``; joint-track
+   graduates not kept leave less, ``joint_outflow_factor``);
+3. the rest look for work in the industries their major serves, split by the relevance weights,
+   and are matched per industry through M = A·U^α·V^(1−α), capped by U and V. Graduates of schools
+   with less operating money search less effectively (weight ``resource^ε``,
+   ``match_quality_elasticity``), so matches go to them less often;
+4. a share of the unmatched (``second_search_share``) search once more across every industry their
+   major serves, for the vacancies left;
+5. the unmatched leave, take a job outside their field, or stay unemployed.
+
+Splits of known totals are deterministic and exact (:mod:`simulate.alloc`); individual choices
+(leaving, taking another job) are binomial draws from keyed streams. Every graduate ends in
+exactly one destination and every filled vacancy has exactly one graduate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from simulate.agents.cohorts import allocate
+from simulate.alloc import fill, largest_remainder
+from simulate.streams import binomial
 
 DESTINATIONS = ("progression", "further_study", "matched", "unmatched_job", "outflow", "unemployed")
 """Where every graduate goes, in array order; they sum to the graduates exactly."""
+
+
+@dataclass(frozen=True)
+class MatchingParams:
+    """Labour-market parameters (``behaviour.labour``) used in July.
+
+    Attributes:
+        retention: ``(T,)`` share of each track's graduates their partner firm keeps (0 for regular).
+        outflow_before: regular job seekers who leave before searching.
+        joint_outflow_factor: early outflow of joint-track graduates not kept, relative to regular.
+        outflow_unmatched: unmatched graduates who then leave.
+        unmatched_job_share: remaining unmatched who take a job outside their field.
+        efficiency, alpha: matching function A and α.
+        second_search: unmatched who search again across their major's industries.
+    """
+
+    retention: np.ndarray
+    outflow_before: float
+    joint_outflow_factor: float
+    outflow_unmatched: float
+    unmatched_job_share: float
+    efficiency: float
+    alpha: float
+    second_search: float
 
 
 @dataclass
@@ -26,14 +64,17 @@ class MarketOutcome:
     Attributes:
         destinations: ``(D, *cell_shape)`` graduates by destination (``DESTINATIONS`` order).
         vacancies: ``(I,)`` vacancies open to vocational graduates (demand).
-        supply: ``(I,)`` graduates seeking work in each industry (incl. partner hires).
-        matched: ``(I,)`` vacancies filled by graduates.
+        supply: ``(I,)`` graduates seeking work in each industry in the first search (incl. partner hires): the
+            industry mix graduates were trained for.
+        matched: ``(I,)`` vacancies filled by graduates (first and second search).
+        matched_first: ``(I,)`` vacancies filled by graduates trained for the industry (first search).
     """
 
     destinations: np.ndarray
     vacancies: np.ndarray
     supply: np.ndarray
     matched: np.ndarray
+    matched_first: np.ndarray
 
     @property
     def shortage(self) -> np.ndarray:
@@ -42,13 +83,13 @@ class MarketOutcome:
 
     @property
     def surplus(self) -> np.ndarray:
-        """Graduates who sought a job in the industry and found none."""
-        return self.supply - self.matched
+        """Graduates trained for the industry who found no job in it (they searched elsewhere or left)."""
+        return self.supply - self.matched_first
 
     def mismatch_by_industry(self) -> np.ndarray:
-        """|supply − demand| / max(supply, demand) per industry, 0 (balanced) to 1."""
-        top = np.maximum(self.supply, self.vacancies)
-        return np.divide(np.abs(self.supply - self.vacancies), top, out=np.zeros(top.shape), where=top > 0)
+        """|supply − demand| / demand per industry (0 = balanced; the 2030 proxy's "≤ 15% of demand")."""
+        v = self.vacancies.astype(float)
+        return np.divide(np.abs(self.supply - v), v, out=np.zeros(v.shape), where=v > 0)
 
     def mismatch_index(self) -> float:
         """Dissimilarity of the supply and demand mixes across industries (0 = same mix)."""
@@ -67,80 +108,129 @@ def vacancies(employees_now: np.ndarray, employees_before: np.ndarray, replaceme
 
 def match_count(seekers: np.ndarray, vacancies: np.ndarray, efficiency: float, alpha: float) -> np.ndarray:
     """Matches per industry: ⌊min(A·U^α·V^(1−α), U, V)⌋."""
-    u = seekers.astype(float)
-    v = vacancies.astype(float)
+    u = np.asarray(seekers, float)
+    v = np.asarray(vacancies, float)
     m = efficiency * np.power(u, alpha) * np.power(v, 1.0 - alpha)
     return np.floor(np.minimum(np.minimum(m, u), v)).astype(np.int64)
 
 
-def place_graduates(
-    graduates: np.ndarray,
-    progression: np.ndarray,
-    further: np.ndarray,
-    joint_track: np.ndarray,
-    relevance: np.ndarray,
-    vac: np.ndarray,
-    order_retention: float,
-    outflow_before: float,
-    outflow_unmatched: float,
-    unmatched_job_share: float,
-    efficiency: float,
-    alpha: float,
-    rng: np.random.Generator,
-) -> MarketOutcome:
+def _split(counts: np.ndarray, relevance: np.ndarray) -> np.ndarray:
+    """Split each cell's count over industries by its major's relevance: ``(*cells, I)`` integers."""
+    shape = counts.shape
+    n_i = relevance.shape[1]
+    n_m = shape[2]
+    weights = np.broadcast_to(relevance[None, None, :, None, :], (*shape, n_i)).reshape(-1, n_i)
+    return largest_remainder(counts.reshape(-1), weights).reshape(*shape, n_i) if n_m else np.zeros((*shape, n_i))
+
+
+def _match(directed: np.ndarray, quality: np.ndarray, open_v: np.ndarray, p: MatchingParams) -> np.ndarray:
+    """Matches per cell and industry.
+
+    The matching function's count on quality-weighted seekers, shared over cells in proportion to their
+    effective search (never more than a cell's seekers).
+    """
+    n_i = directed.shape[-1]
+    flat = directed.reshape(-1, n_i)
+    q = np.broadcast_to(quality, directed.shape[:-1]).reshape(-1, 1)
+    effective = (flat * q).sum(axis=0)
+    m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), flat.sum(axis=0))
+    return weighted_fill(m_i, flat, flat * q).reshape(directed.shape)
+
+
+def weighted_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Water-filling: per column, integers ≤ the cap summing to min(total, Σcap), in proportion to the weight.
+
+    Cells that reach their cap pass the rest on to the others.
+    """
+    cap = np.asarray(cap, np.int64)
+    out = np.zeros_like(cap)
+    left = np.minimum(np.asarray(total, np.int64), cap.sum(axis=0))
+    for _ in range(6):
+        if not left.any():
+            break
+        room = cap - out
+        w = np.where(room > 0, weight, 0.0)
+        ws = w.sum(axis=0)
+        raw = np.divide(w * left[None, :], ws[None, :], out=np.zeros(w.shape), where=ws[None, :] > 0)
+        take = np.minimum(np.floor(raw + 1e-9).astype(np.int64), room)
+        out += take
+        left = left - take.sum(axis=0)
+    if left.any():  # a few units left: one each to the cells with most weight and room
+        room = cap - out
+        key = np.where(room > 0, weight + 1.0, 0.0)
+        rank = np.argsort(np.argsort(-key, axis=0, kind="stable"), axis=0, kind="stable")
+        out += (rank < left[None, :]) & (room > 0)
+    return out
+
+
+def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.ndarray, relevance: np.ndarray,
+                    vac: np.ndarray, quality: np.ndarray, p: MatchingParams,
+                    uniform: Callable[[str], np.ndarray] | np.random.Generator) -> MarketOutcome:
     """Send every graduate to exactly one destination.
 
     Args:
         graduates: ``(L, R, M, T)`` graduates by level, sub-region, major, track.
         progression: same shape, graduates continuing to the next level (already capped).
         further: same shape, graduates continuing to study outside the model.
-        joint_track: ``(T,)`` bool, tracks trained with a partner firm.
         relevance: ``(M, I)`` row-stochastic major → industry weights.
         vac: ``(I,)`` vacancies open to vocational graduates.
-        rng: the market stream.
+        quality: ``(L, R, 1, 1)`` or broadcastable search effectiveness of each cell's graduates.
+        uniform: ``uniform(purpose)`` gives keyed uniforms per graduate cell (draws by inversion, paired
+            across compared scenarios), or a generator for plain binomial draws.
     """
-    cell_shape = graduates.shape
+    if isinstance(uniform, np.random.Generator):
+        rng = uniform
+
+        def draw(n, prob, purpose):
+            return rng.binomial(n, prob)
+    else:
+        def draw(n, prob, purpose):
+            return binomial(n, prob, uniform(purpose))
+
     n_ind = relevance.shape[1]
     seekers = graduates - progression - further
-    major_p = np.broadcast_to(relevance[None, None, :, None, :], (*cell_shape, n_ind))
-    # 1. partner-firm hires of order/apprenticeship graduates
-    retain_n = np.where(joint_track[None, None, None, :], rng.binomial(seekers, order_retention), 0)
-    retained = rng.multinomial(retain_n, major_p)  # (L,R,M,T,I)
-    retained_i = retained.reshape(-1, n_ind).sum(axis=0)
-    over = retained_i > vac
-    for i in np.flatnonzero(over):  # at most I iterations: partner hires beyond the firms' vacancies
-        retained[..., i] = allocate(int(vac[i]), retained[..., i], rng)
+    # 1. partner-firm hires of order/apprenticeship graduates, within the firms' vacancies
+    keep = np.floor(seekers * p.retention[None, None, None, :] + 1e-9).astype(np.int64)
+    retained = _split(keep, relevance)
+    wanted_i = retained.reshape(-1, n_ind).sum(axis=0)
+    if (wanted_i > vac).any():
+        for i in np.flatnonzero(wanted_i > vac):
+            col = retained[..., i].reshape(-1)
+            retained[..., i] = fill(np.array([vac[i]]), col, np.zeros(col.size, np.int64)).reshape(col.shape) \
+                .reshape(retained.shape[:-1])
     retained_i = retained.reshape(-1, n_ind).sum(axis=0)
     retained_cells = retained.sum(axis=-1)
     # 2. leave the region before searching
     rest = seekers - retained_cells
-    early_out = rng.binomial(rest, outflow_before)
+    joint = p.retention > 0
+    out_p = np.where(joint, p.outflow_before * p.joint_outflow_factor, p.outflow_before)
+    early_out = draw(rest, np.broadcast_to(out_p[None, None, None, :], rest.shape), "outflow_early")
     search = rest - early_out
-    # 3. matching per industry
-    directed = rng.multinomial(search, major_p)  # (L,R,M,T,I)
+    # 3. matching per industry (quality-weighted)
+    directed = _split(search, relevance)
     u_i = directed.reshape(-1, n_ind).sum(axis=0)
     open_v = vac - retained_i
-    m_i = match_count(u_i, open_v, efficiency, alpha)
-    matched = np.zeros_like(directed)
-    for i in range(n_ind):
-        matched[..., i] = allocate(int(m_i[i]), directed[..., i], rng)
-    matched_cells = matched.sum(axis=-1)
-    # 4. the unmatched: leave, take a job outside their field, or stay unemployed
+    matched = _match(directed, quality, open_v, p)
+    # 4. second search across the major's industries, for vacancies left
+    unmatched = search - matched.sum(axis=-1)
+    again = np.floor(unmatched * p.second_search + 1e-9).astype(np.int64)
+    left_v = open_v - matched.reshape(-1, n_ind).sum(axis=0)
+    second = np.zeros_like(matched)
+    if again.any() and left_v.any():
+        rel_left = relevance * (left_v > 0)[None, :] * left_v[None, :]
+        rows = rel_left.sum(axis=1, keepdims=True)
+        rel2 = np.divide(rel_left, rows, out=np.zeros_like(rel_left), where=rows > 0)
+        redirected = _split(again * (rows[:, 0] > 0)[None, None, :, None], rel2)
+        second = _match(redirected, quality, left_v, p)
+    matched_cells = matched.sum(axis=-1) + second.sum(axis=-1)
+    first_i = matched.reshape(-1, n_ind).sum(axis=0)
+    matched_i = first_i + second.reshape(-1, n_ind).sum(axis=0)
+    # 5. the unmatched: leave, take a job outside their field, or stay unemployed
     unmatched = search - matched_cells
-    late_out = rng.binomial(unmatched, outflow_unmatched)
+    late_out = draw(unmatched, p.outflow_unmatched, "outflow_late")
     staying = unmatched - late_out
-    other_job = rng.binomial(staying, unmatched_job_share)
-    dest = np.stack([
-        progression,
-        further,
-        retained_cells + matched_cells,
-        other_job,
-        early_out + late_out,
-        staying - other_job,
-    ])
-    return MarketOutcome(
-        destinations=dest,
-        vacancies=vac,
-        supply=retained_i + u_i,
-        matched=retained_i + m_i,
-    )
+    other_job = draw(staying, p.unmatched_job_share, "other_job")
+    dest = np.stack([progression, further, retained_cells + matched_cells, other_job, early_out + late_out,
+                     staying - other_job])
+    return MarketOutcome(destinations=dest, vacancies=vac, supply=retained_i + u_i, matched=retained_i + matched_i,
+                         matched_first=retained_i + first_i)

@@ -42,8 +42,8 @@ def _region(run: ScenarioRun, lang: str) -> str:
 def _axis(cell: metrics.Cell, lang: str) -> tuple[str, str | None, float]:
     """(y-axis title, tick format, divisor) of an indicator."""
     unit = INDICATORS[cell.indicator].unit
-    if unit == "share":
-        return label("unit_share", lang), ".0%", 1.0
+    if unit in ("share", "ratio"):
+        return label(f"unit_{unit}", lang), ".0%", 1.0
     if unit == "yuan":
         return label("money_unit", lang), ",.0f", tables.MONEY_SCALE[lang]
     key = {"persons": "unit_persons", "enterprises": "unit_enterprises"}.get(unit, "unit_count")

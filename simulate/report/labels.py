@@ -124,6 +124,7 @@ UI: dict[str, tuple[str, str]] = {
     "milestone": ("{year}年目标节点", "{year} milestone"),
     "unit_persons": ("人", "persons"),
     "unit_share": ("比例", "share"),
+    "unit_ratio": ("比率", "ratio"),
     "unit_count": ("个", "count"),
     "unit_enterprises": ("家", "enterprises"),
     "unit_yuan": ("元", "yuan"),

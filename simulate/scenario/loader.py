@@ -34,7 +34,9 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 100_000
 MAX_LAYERS = 64
-SOURCED_KEYS = frozenset({"value", "source", "note", "unit", "quality"})
+SOURCED_KEYS = frozenset({"value", "source", "note", "unit", "quality", "range", "dist", "mode", "se"})
+UNCERTAINTY_KEYS = ("range", "dist", "mode", "se")
+"""Optional keys of a sourced leaf that declare its uncertainty (a later issue samples them)."""
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
@@ -59,6 +61,10 @@ class Provenance:
     quality: str | None = None
     file: str
     line: int
+    range: tuple | None = None
+    dist: str | None = None
+    mode: Any = None
+    se: float | None = None
 
 
 @dataclass(frozen=True)
@@ -277,9 +283,22 @@ class _Builder:
             elif text is not None or name == "source":
                 self.problem(node, path, f"{name!r} of a sourced value must be non-empty text")
         line = self.positions.get(path, (entries["value"][0].start_mark.line + 1, 0))[0]
+        extra: dict[str, Any] = {}
+        for name in UNCERTAINTY_KEYS:
+            if name in entries:
+                extra[name] = self.build(entries[name][1], f"{path}.{name}")
+        rng = extra.get("range")
+        if rng is not None and not (isinstance(rng, list) and len(rng) == 2):
+            self.problem(entries["range"][1], path, "'range' of a sourced value must be a list [low, high]")
+            rng = None
+        if isinstance(rng, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng):
+            if not rng[0] <= rng[1]:
+                self.problem(entries["range"][1], path, f"'range' must be [low, high] with low ≤ high, got {rng}")
         self.sources[path] = Provenance(
             source=meta.get("source", ""), note=meta.get("note"), unit=meta.get("unit"),
-            quality=meta.get("quality"), file=self.file, line=line)
+            quality=meta.get("quality"), file=self.file, line=line,
+            range=tuple(rng) if isinstance(rng, list) else None, dist=extra.get("dist"), mode=extra.get("mode"),
+            se=extra.get("se"))
         return self.build(entries["value"][1], path)
 
 
@@ -534,6 +553,8 @@ def dump_resolved(data: dict, sources: dict[str, Provenance]) -> str:
         leaf = {"value": value, "source": prov.source}
         leaf.update((k, getattr(prov, k)) for k in ("note", "unit", "quality")
                     if getattr(prov, k) is not None)
+        leaf.update((k, list(v) if isinstance(v, tuple) else v) for k in UNCERTAINTY_KEYS
+                    if (v := getattr(prov, k)) is not None)
         return leaf
 
     return yaml.dump(wrap(data, ""), Dumper=_Dumper, sort_keys=False, allow_unicode=True)

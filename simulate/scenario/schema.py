@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulate.scenario.types import (
+    AgePath,
     CountPath,
     GrowthPath,
     Persons,
@@ -74,12 +75,22 @@ class LevelStock(Strict):
     majors_per_school: int = Field(ge=1, le=20)
 
 
+class SubregionLevel(Strict):
+    """Where a sub-region's schools of one level differ from the province's."""
+
+    in_school_share: Share | None = Field(default=None, description="share of the level's students here")
+    dual_qualified_share: Share | None = Field(
+        default=None, description="双师型 share of specialty teachers here in the base year")
+
+
 class Subregion(Strict):
     """A city or the rest of the province; schools and enterprises are placed in one."""
 
     name: Identifier
     name_zh: str
     school_share: SharePerLevel = Field(description="share of each level's schools located here")
+    levels: dict[Level, SubregionLevel] = Field(
+        default_factory=dict, description="per-level figures that differ from the province's")
     enterprise_share: Share
     county_schools: int = Field(
         ge=0, description="county/district secondary schools (县区中职), industrial-college rule")
@@ -124,6 +135,13 @@ class EnterprisePopulation(Strict):
     base_certified: Share = Field(description="share certified as 产教融合型企业 in the base year")
 
 
+class Finance(Strict):
+    """What schools are actually paid before any funding floor (生均拨款 as it stands)."""
+
+    funding_level: PerLevel = Field(description="average per-student appropriation (yuan a year)")
+    funding_dispersion: float = Field(ge=0, le=2, description="coefficient of variation across schools")
+
+
 class Intake(Strict):
     """Who applies to vocational schools each September."""
 
@@ -147,6 +165,7 @@ class Region(Strict):
     industries: list[Industry] = Field(min_length=1)
     majors: list[Major] = Field(min_length=1, max_length=40)
     enterprises: EnterprisePopulation
+    finance: Finance
     intake: Intake
 
     @model_validator(mode="after")
@@ -160,6 +179,11 @@ class Region(Strict):
             total = sum(getattr(s.school_share, lv) for s in self.subregions)
             if abs(total - 1) > 1e-6:
                 raise ValueError(f"subregions' school_share.{lv} must sum to 1, got {total:g}")
+        for lv in LEVELS:
+            given = [s.levels[lv].in_school_share for s in self.subregions
+                     if lv in s.levels and s.levels[lv].in_school_share is not None]
+            if given and sum(given) > 1 + 1e-6:
+                raise ValueError(f"subregions' levels.{lv}.in_school_share must not sum to more than 1")
         if abs(sum(s.enterprise_share for s in self.subregions) - 1) > 1e-6:
             raise ValueError("subregions' enterprise_share must sum to 1")
         ids = {i.id for i in self.industries}
@@ -187,10 +211,14 @@ class Cohorts(Strict):
                 raise ValueError(f"progression_rate + further_study_rate of {lv} must not exceed 1, got {total:g}")
         return self
 
-    dropout_rate: SharePerLevel = Field(description="yearly dropout (流失率)")
+    dropout_rate: SharePerLevel = Field(description="yearly dropout at standard school resources (流失率)")
     progression_rate: SharePerLevel = Field(description="graduates continuing to the next modelled level (升学率)")
     further_study_rate: SharePerLevel = Field(
         description="graduates studying on outside the modelled levels (e.g. 专升本)")
+    dropout_resource_elasticity: float = Field(
+        ge=0, le=3, description="dropout × (operating money paid / standard need)^−ε: schools short of money lose more")
+    dropout_joint_factor: Share = Field(
+        description="dropout of order-class and apprenticeship students relative to regular students")
 
 
 class Labour(Strict):
@@ -198,58 +226,114 @@ class Labour(Strict):
 
     matching_efficiency: float = Field(gt=0, le=5, description="A in M = A·U^α·V^(1−α)")
     matching_alpha: float = Field(gt=0, lt=1, description="α, elasticity of matches to job seekers")
-    order_retention: Share = Field(description="order/apprenticeship graduates hired by the partner firm")
+    order_retention: Share = Field(description="order-class graduates hired by their partner firm")
+    apprenticeship_retention: Share = Field(description="apprenticeship graduates hired by their partner firm")
     outflow_before_search: Share = Field(description="job-seeking graduates who leave the region before searching")
+    joint_outflow_factor: Share = Field(
+        description="early outflow of order/apprenticeship graduates not kept by the partner, relative to others")
     outflow_unmatched: Share = Field(description="unmatched graduates who then leave the region")
     unmatched_job_share: Share = Field(description="remaining unmatched graduates who take a job outside their field")
+    match_quality_elasticity: float = Field(
+        ge=0, le=3, description="search effectiveness × (school operating money paid / need)^ε")
+    second_search_share: Share = Field(
+        description="unmatched graduates who search once more across all industries their major serves")
 
 
 class Teachers(Strict):
-    """Teacher dynamics."""
+    """Teacher dynamics: ages and retirement, quits, hiring, enterprise practice, certification."""
 
-    attrition_rate: Share = Field(description="yearly quits (besides retirement)")
-    career_years: int = Field(ge=10, le=50, description="years of service at retirement")
-    salary_cost: Yuan = Field(description="yearly cost of one full-time teacher")
+    attrition_rate: Share = Field(description="yearly quits of teachers below retirement age")
+    retirement_age_male: AgePath = Field(description="statutory retirement age of men (法定退休年龄)")
+    retirement_age_female: AgePath = Field(description="statutory retirement age of women teachers")
+    female_share: Share = Field(description="share of teachers who are women")
+    entry_age: int = Field(ge=18, le=45, description="age of a teacher hired from university")
+    industry_hire_age: int = Field(ge=18, le=55, description="age of a specialty teacher hired from industry")
+    salary_cost: Yuan = Field(description="yearly cost of one full-time teacher incl. contributions and support staff")
     max_ratio_factor: float = Field(ge=1, le=3, description="students per teacher a school accepts, × base ratio")
-    certification_rate: Share = Field(description="yearly certification chance of a practice-compliant teacher")
+    certification_rate: Share = Field(description="yearly certification chance of a practice-compliant teacher with a "
+                                                  "funded course place")
     practice_months_per_post: int = Field(ge=1, le=12, description="months one practice post gives a teacher a year")
+    industry_hire_share: SharePath = Field(
+        description="share of new specialty teachers hired from industry with enterprise experience")
+    industry_hire_dual_share: Share = Field(
+        description="share of industry hires recognised dual-qualified on arrival")
+    initial_practice_share: Share = Field(
+        description="base year: share of non-dual specialty teachers meeting the practice rule in its window")
 
 
 class Enterprises(Strict):
-    """Enterprise participation and what cooperating firms offer."""
+    """Enterprise participation decisions in yuan and what cooperating firms offer."""
 
-    participation_intercept: float = Field(ge=-20, le=20, description="logit intercept of joining")
     participation_size: float = Field(ge=-10, le=10, description="logit effect of being large (≥1亿 or ≥1000 staff)")
-    participation_incentive: float = Field(ge=0, le=50, description="logit effect per unit credit / investment")
+    participation_benefit: float = Field(
+        ge=0, le=20, description="logit effect per 100 yuan of net benefit per employee a year")
     participation_peers: float = Field(ge=0, le=20, description="logit effect of industry participation share")
     participation_hires: float = Field(ge=0, le=50, description="logit effect of expected hires per 100 staff")
-    exit_rate: Share = Field(description="yearly chance a cooperating firm stops cooperating")
-    certification_rate: Share = Field(description="yearly chance a qualifying cooperating firm is certified")
-    seats_per_100_staff: float = Field(ge=0, le=50, description="order/apprenticeship seats per 100 employees")
-    investment_per_employee: Yuan = Field(description="qualifying investment in vocational education per employee")
+    exit_rate: Share = Field(description="yearly chance a cooperating firm stops, at zero net benefit")
+    certified_exit_rate: Share = Field(description="yearly chance a certified firm stops cooperating")
+    certification_rate: Share = Field(
+        description="yearly chance a large cooperating firm is certified (产教融合型企业)")
+    investment_per_employee: Yuan = Field(
+        description="qualifying investment in vocational education per employee of a cooperating firm, no credit")
+    investment_credit_elasticity: float = Field(
+        ge=0, le=5, description="investment × (1 − credit rate at the margin)^−η")
+    seats_per_100_staff: float = Field(ge=0, le=50, description="order/apprenticeship seats per 100 employees at the "
+                                                                "investment without credit")
+    hire_value: Yuan = Field(description="value to a firm of a trained graduate it keeps (recruiting, induction, "
+                                         "early productivity saved)")
+    apprentice_cost: Yuan = Field(description="yearly cost to a firm of one order-class or apprenticeship trainee")
+    medium_staff: int = Field(ge=1, description="employees from which a firm is medium-sized (大中型企业)")
+    post_compliance_participating: Share = Field(
+        description="share of the asked practice posts that cooperating large and medium firms offer")
+    post_compliance_other: Share = Field(
+        description="share of the asked practice posts that other large and medium firms offer")
+    public_posts_per_100_teachers: float = Field(
+        ge=0, le=50, description="practice places at public teacher-training bases per 100 specialty teachers")
     part_time_per_1000_staff: float = Field(ge=0, le=100, description="part-time teachers offered per 1,000 staff")
-    bases_per_firm: float = Field(ge=0, le=10, description="training bases a cooperating firm hosts")
-    staff_training_share: Share = Field(description="employees trained per year in a cooperating firm")
+    bases_per_firm: float = Field(ge=0, le=10, description="training bases a cooperating firm can host")
+    staff_training_base: Share = Field(description="employees trained per year in a firm that does not cooperate")
+    staff_training_participant: Share = Field(description="employees trained per year in a cooperating firm")
+    training_cost_per_employee: Yuan = Field(description="cost of one employee's certified training")
+    training_subsidy_elasticity: float = Field(
+        ge=0, le=5, description="training share × (cost / (cost − subsidy))^ε")
     revenue_noise: float = Field(ge=0, le=1, description="sd of firm-level revenue growth shocks")
 
 
 class Institutions(Strict):
-    """Consortia, industrial colleges and order classes."""
+    """Order classes, consortia, training bases, industrial colleges, majors and school mergers."""
 
     order_class_size: int = Field(ge=5, le=100, description="students per order class")
     apprenticeship_of_joint: Share = Field(
         description="share of joint-training entrants in apprenticeship (vs order class)")
-    consortium_size: int = Field(ge=2, le=200, description="schools per vocational education group")
-    consortium_formation_rate: Share = Field(description="yearly chance an unaffiliated school joins/forms one")
+    base_consortia_per_school: float = Field(ge=0, le=10, description="consortia per school in the base year")
+    consortium_formation_rate: Share = Field(
+        description="yearly chance a school forms a new consortium when it has the reference partner firms")
+    consortium_partner_firms: float = Field(gt=0, description="partner firms per school at the formation rate")
+    consortium_dissolution_rate: Share = Field(description="yearly chance a consortium dissolves")
     base_membership: Share = Field(description="share of schools in a group or consortium in the base year")
+    consortium_join_rate: Share = Field(description="yearly chance a school outside every consortium joins one")
+    base_bases_per_school: float = Field(ge=0, le=100, description="practice/training bases per school, base year")
+    base_attrition: Share = Field(description="yearly share of training bases lost (partner leaves, equipment ages)")
+    own_base_share: Share = Field(
+        description="share of a school-major's funded base need that firms cannot host built on campus each year")
     industrial_college_partners: int = Field(
         ge=1, le=100, description="partner firms a school needs to open an industrial college")
+    major_min_intake: int = Field(ge=0, le=500, description="a school-major planning fewer entrants stops enrolling")
+    major_opening_pressure: float = Field(
+        ge=1, le=10, description="relative demand pressure above which a school opens a major it lacks")
+    merger_min_intake: PerLevel = Field(
+        description="entrants a year below which a school merges into another of its level and sub-region")
 
 
 class Budget(Strict):
-    """Public finance of vocational schools."""
+    """Public finance of vocational schools: what a school's money pays for."""
 
-    capacity_cost_per_seat: Yuan = Field(description="non-salary yearly cost per student place")
+    standard_cost_per_student: PerLevel = Field(
+        description="all-in yearly cost per student at standard staffing, operations and teacher development")
+    practice_cost_per_month: Yuan = Field(description="school's cost of one teacher-month of enterprise practice")
+    certification_cost: Yuan = Field(description="school's cost of one dual-qualified certification course")
+    base_cost: Yuan = Field(description="school's yearly equipment cost of one practice/training base")
+    part_time_cost: Yuan = Field(description="yearly pay of one enterprise part-time teacher")
     surcharge_rate: Share = Field(description="education surcharge (3%) + local education surcharge (2%) on VAT+CT")
     local_surcharge_rate: Share = Field(description="local education surcharge rate (2%)")
 
@@ -312,7 +396,8 @@ class Levers(Strict):
     """The policy levers, each a dated path (constant, steps or ramp)."""
 
     enrollment_adjustment: EnrollmentAdjustment
-    apprenticeship_share: SharePath = Field(description="cap on the share of entrants in order/apprenticeship tracks")
+    apprenticeship_share: SharePath = Field(
+        description="share of entrants schools seek to train jointly with firms (order classes, apprenticeship)")
     order_class_minimum: OrderClassMinimum
     per_student_funding: Funding
     surcharge_credit: SurchargeCredit

@@ -171,3 +171,5 @@ CountPath = dated(0.0, None, "count")
 """A dated path of non-negative counts."""
 GrowthPath = dated(-0.5, 1.0, "yearly growth rate")
 """A dated path of yearly growth rates (−0.5 to 1.0)."""
+AgePath = dated(40.0, 75.0, "age in years")
+"""A dated path of ages (e.g. a statutory retirement age rising year by year)."""

@@ -8,7 +8,8 @@ import pytest
 
 import simulate
 from simulate.engine import run_bare_loop, simulate_replication
-from simulate.world import build_world, replication_streams
+from simulate.streams import Streams
+from simulate.world import build_world
 
 KEY = ["replication", "year", "region", "level", "dimension", "indicator"]
 
@@ -95,15 +96,25 @@ def test_calendar_and_bare_loop_agree(small_scenario):
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
-def test_streams_are_independent_and_reproducible():
-    a = replication_streams(3, 0)
-    b = replication_streams(3, 0)
-    c = replication_streams(3, 1)
-    for name in a:
-        assert a[name].integers(0, 2**62, 4).tolist() == b[name].integers(0, 2**62, 4).tolist()
-    draws = {name: tuple(g.integers(0, 2**62, 4)) for name, g in replication_streams(3, 0).items()}
-    assert len(set(draws.values())) == len(draws)  # no two processes share a stream
-    assert draws["cohorts"] != tuple(c["cohorts"].integers(0, 2**62, 4))
+def test_streams_are_keyed_reproducible_and_independent():
+    a, b, c = Streams(3, 0), Streams(3, 0), Streams(3, 1)
+    draws = a.get(2020, "july", "dropout").integers(0, 2**62, 4).tolist()
+    assert draws == b.get(2020, "july", "dropout").integers(0, 2**62, 4).tolist()
+    others = [a.get(2020, "july", "market"), a.get(2021, "july", "dropout"), a.get(2020, "december", "dropout"),
+              c.get(2020, "july", "dropout")]
+    for g in others:  # another purpose, year, step or replication: another stream
+        assert g.integers(0, 2**62, 4).tolist() != draws
+
+
+def test_per_record_uniforms_depend_only_on_the_stream_and_the_record():
+    s = Streams(7, 2)
+    full = s.uniform(2024, "december", "quit", 1000)
+    idx = np.array([999, 3, 500, 3])
+    np.testing.assert_array_equal(s.uniform_at(2024, "december", "quit", idx), full[idx])
+    np.testing.assert_array_equal(s.uniform(2024, "december", "quit", 10), full[:10])  # a prefix
+    assert 0.0 <= full.min() and full.max() < 1.0
+    assert abs(full.mean() - 0.5) < 0.05 and abs(full.var() - 1 / 12) < 0.01
+    assert not np.array_equal(full, s.uniform(2024, "december", "retirement", 1000))
 
 
 def test_a_lever_change_does_not_shift_other_processes_draws(make_scenario, small_scenario):

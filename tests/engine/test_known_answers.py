@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from pydantic import TypeAdapter
 
-from simulate.agents.cohorts import advance, allocate, joint_training_share
-from simulate.agents.enterprises import CERTIFIED, COOPERATING, NONE, Enterprises, surcharge_credit
+from simulate.agents.cohorts import advance, allocate
+from simulate.agents.enterprises import CERTIFIED, COOPERATING, NONE, Enterprises
+from simulate.alloc import fill, largest_remainder
 from simulate.engine import simulate_replication
-from simulate.market.labour import DESTINATIONS, match_count, place_graduates, vacancies
-from simulate.policy.budget import january_budget
+from simulate.market.labour import DESTINATIONS, MatchingParams, match_count, place_graduates, vacancies
+from simulate.policy import apprenticeship, funding, surcharge_credit, surcharge_share
 from simulate.scenario.types import DatedPath, SharePath, YuanPath
 
 D = {name: i for i, name in enumerate(DESTINATIONS)}
@@ -123,15 +124,51 @@ def test_allocate_is_unbiased_over_cells():
     np.testing.assert_allclose(out, 5000 * w / w.sum(), rtol=0.01)
 
 
-def test_joint_training_share_by_hand():
+def test_sought_places_by_hand():
     entrants = np.array([[100, 50], [40, 0]])
-    seats = np.array([[100.0, 3.7], [1000.0, 1000.0]])
-    # lever 0.2: want ⌊20⌋, ⌊10⌋ / ⌊8⌋, 0 → capped by ⌊seats⌋ = 3 in cell (0, 1)
-    np.testing.assert_array_equal(joint_training_share(entrants, seats, 0.2, np.zeros(2)), [[20, 3], [8, 0]])
-    # school 1 must fill 30 students (minimum classes): need 30 − 8 = 22 more → +⌊40 × 22/40⌋ = 30
-    np.testing.assert_array_equal(joint_training_share(entrants, seats, 0.2, np.array([0, 30])), [[20, 3], [30, 0]])
+    # share 0.2: 20, 10 / 8, 0; 0.25: 25, 12.5 → 12 (round half to even) / 10, 0
+    np.testing.assert_array_equal(apprenticeship.sought_places(entrants, 0.2, np.zeros(2)), [[20, 10], [8, 0]])
+    np.testing.assert_array_equal(apprenticeship.sought_places(entrants, 0.25, np.zeros(2)), [[25, 12], [10, 0]])
+    # school 1 must fill 30 places (minimum classes): 30 − 8 = 22 more, ⌈40 × 22/40⌉ → 30
+    np.testing.assert_array_equal(apprenticeship.sought_places(entrants, 0.2, np.array([0, 30])), [[20, 10], [30, 0]])
     # never more than the entrants
-    np.testing.assert_array_equal(joint_training_share(entrants, seats, 1.0, np.array([500, 500])), [[100, 3], [40, 0]])
+    np.testing.assert_array_equal(apprenticeship.sought_places(entrants, 1.0, np.array([500, 500])),
+                                  [[100, 50], [40, 0]])
+
+
+def test_joint_places_share_seats_in_proportion_to_what_schools_sought():
+    # 3 schools in one sub-region, 1 major → 1 industry; seats 30 for 60 sought (20, 30, 10)
+    entrants = np.array([[100], [100], [100]])
+    sought = np.array([[20], [30], [10]])
+    jt = apprenticeship.place(entrants, sought, np.array([[30.0]]), np.array([[1.0]]), np.zeros(3, np.int8))
+    np.testing.assert_array_equal(jt.joint, [[10], [15], [5]])
+    np.testing.assert_array_equal(jt.short, [[10], [15], [5]])
+    assert jt.usage.tolist() == [1.0]
+    # seats to spare: everyone gets what they sought, usage below one
+    jt = apprenticeship.place(entrants, sought, np.array([[120.0]]), np.array([[1.0]]), np.zeros(3, np.int8))
+    np.testing.assert_array_equal(jt.joint, sought)
+    assert jt.usage.tolist() == [0.5]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_fill_never_exceeds_wants_and_gives_each_group_its_capacity(data):
+    n = data.draw(st.integers(1, 40))
+    g = data.draw(st.integers(1, 5))
+    group = np.array(data.draw(st.lists(st.integers(0, g - 1), min_size=n, max_size=n)))
+    wants = np.array(data.draw(st.lists(st.integers(0, 200), min_size=n, max_size=n)))
+    cap = np.array(data.draw(st.lists(st.floats(0, 5000), min_size=g, max_size=g)))
+    out = fill(cap, wants, group)
+    assert (out >= 0).all() and (out <= wants).all()
+    for k in range(g):
+        assert out[group == k].sum() == min(int(np.floor(cap[k] + 1e-9)), wants[group == k].sum())
+
+
+def test_fill_and_largest_remainder_by_hand():
+    np.testing.assert_array_equal(fill(np.array([10.0]), np.array([4, 4, 4]), np.zeros(3, int)), [4, 3, 3])
+    np.testing.assert_array_equal(fill(np.array([3.0, 100.0]), np.array([2, 2, 5]), np.array([0, 0, 1])), [2, 1, 5])
+    np.testing.assert_array_equal(largest_remainder(np.array([10, 7]), np.array([[1.0, 1.0, 1.0], [0.5, 0.25, 0.25]])),
+                                  [[4, 3, 3], [3, 2, 2]])  # 3.5, 1.75, 1.75: the .75s get the two left
 
 
 # -- labour market ------------------------------------------------------------------
@@ -170,13 +207,16 @@ def test_vacancies_by_hand():
 
 
 def _place(grads, vac, *, joint=(False,), relevance=((1.0,),), progression=None, further=None, retention=1.0,
-           outflow_before=0.0, outflow_unmatched=0.0, job_share=0.0, efficiency=1.0, alpha=0.5, seed=0):
+           outflow_before=0.0, outflow_unmatched=0.0, job_share=0.0, efficiency=1.0, alpha=0.5, second=0.0,
+           joint_outflow=1.0, quality=1.0, seed=0):
     grads = np.asarray(grads, np.int64)
     zeros = np.zeros_like(grads)
+    p = MatchingParams(retention=np.where(np.array(joint), retention, 0.0), outflow_before=outflow_before,
+                       joint_outflow_factor=joint_outflow, outflow_unmatched=outflow_unmatched,
+                       unmatched_job_share=job_share, efficiency=efficiency, alpha=alpha, second_search=second)
     return place_graduates(grads, zeros if progression is None else np.asarray(progression, np.int64),
-                           zeros if further is None else np.asarray(further, np.int64), np.array(joint),
-                           np.array(relevance, float), np.asarray(vac, np.int64), retention, outflow_before,
-                           outflow_unmatched, job_share, efficiency, alpha, np.random.default_rng(seed))
+                           zeros if further is None else np.asarray(further, np.int64), np.array(relevance, float),
+                           np.asarray(vac, np.int64), np.asarray(quality, float), p, np.random.default_rng(seed))
 
 
 def test_place_graduates_all_matched_when_vacancies_suffice():
@@ -227,54 +267,93 @@ def test_place_graduates_routes_majors_to_their_industries():
     assert out.destinations[:, 0, 0, 1, 0].tolist() == [0, 0, 20, 60, 0, 0]
     assert out.supply.tolist() == [50, 80] and out.matched.tolist() == [50, 20]
     assert out.shortage.tolist() == [50, 0] and out.surplus.tolist() == [0, 60]
-    assert out.mismatch_by_industry().tolist() == [0.5, 0.75]
+    # |supply − demand| / demand: |50 − 100| / 100 and |80 − 20| / 20
+    assert out.mismatch_by_industry().tolist() == [0.5, 3.0]
     # supply mix (50, 80)/130 vs demand mix (100, 20)/120
     assert out.mismatch_index() == pytest.approx(0.5 * (abs(50 / 130 - 100 / 120) + abs(80 / 130 - 20 / 120)))
 
 
-# -- budget and credits ---------------------------------------------------------------------
+# -- funding, surcharge and credits --------------------------------------------------------
 
 
-def test_january_budget_by_hand():
-    b = january_budget(np.array([100.0, 200.0]), np.array([5000.0, 12000.0]), vat_ct=1_000_000.0, local_rate=0.02,
-                       surcharge_rate=0.05, credits=1000.0, vocational_share=0.3)
-    np.testing.assert_allclose(b.appropriations, [500_000.0, 2_400_000.0], rtol=1e-15)
+def test_surcharge_collected_net_of_credits_and_shared_by_students():
+    sur = surcharge_share.collect(vat_ct=1_000_000.0, local_rate=0.02, surcharge_rate=0.05, credits=1000.0,
+                                  share=0.3, in_school=np.array([100.0, 200.0]))
     # local surcharge 2% × 1,000,000 = 20,000, less the local part of the credits 1,000 × 2/5 = 400
-    assert b.surcharge_revenue == pytest.approx(19_600.0, rel=1e-15)
-    # 30% to vocational schools = 5,880, split by students 1 : 2
-    np.testing.assert_allclose(b.surcharge_vocational, [1_960.0, 3_920.0], rtol=1e-12)
-    assert b.credits_foregone == 1000.0
-    np.testing.assert_allclose(b.school_funds, [501_960.0, 2_403_920.0], rtol=1e-12)
-    assert b.public_cost == pytest.approx(2_900_000.0 + 5_880.0 + 1_000.0, rel=1e-12)
+    assert sur.collected == pytest.approx(19_600.0, rel=1e-15)
+    np.testing.assert_allclose(sur.to_schools, [1_960.0, 3_920.0], rtol=1e-12)  # 30%, split 1 : 2
+    assert sur.spent_on_vocational == pytest.approx(5_880.0)
+    # credits larger than the local surcharge: nothing collected; no students: nothing paid
+    assert surcharge_share.collect(1000.0, 0.02, 0.05, 1e6, 1.0, np.array([10.0])).collected == 0.0
+    assert surcharge_share.collect(1000.0, 0.02, 0.05, 0.0, 0.5, np.zeros(2)).to_schools.tolist() == [0.0, 0.0]
 
 
-def test_january_budget_edge_cases():
-    # credits larger than the local surcharge: revenue floors at zero
-    b = january_budget(np.array([10.0]), np.array([1.0]), 1000.0, 0.02, 0.05, credits=1e6, vocational_share=1.0)
-    assert b.surcharge_revenue == 0.0 and b.surcharge_vocational.tolist() == [0.0]
-    # no students: nothing to split
-    b = january_budget(np.zeros(2), np.array([1.0, 1.0]), 1000.0, 0.02, 0.05, 0.0, 0.5)
-    assert b.appropriations.tolist() == [0.0, 0.0] and b.surcharge_vocational.tolist() == [0.0, 0.0]
-    assert b.surcharge_revenue == pytest.approx(20.0)
+def _needs(**kw):
+    base = {k: np.zeros(2) for k in ("committed", "operations", "hiring", "practice", "certification", "part_time",
+                                     "bases")}
+    base.update({k: np.asarray(v, float) for k, v in kw.items()})
+    return funding.SchoolNeeds(**base)
 
 
-def _firms(state, investment, revenue):
+def test_money_after_committed_spending_is_shared_in_proportion_to_needs():
+    # school 0: income 1,000; committed 400; needs 800 + 200 = 1,000 → 60% of every need
+    # school 1: income 2,000; committed 400; needs 1,000 → every need met, 600 more for operations
+    needs = _needs(committed=[400, 400], operations=[800, 800], practice=[200, 200])
+    share, ratio = funding.share_money(np.array([1000.0, 2000.0]), needs)
+    np.testing.assert_allclose(share, [0.6, 1.0])
+    np.testing.assert_allclose(ratio, [0.6, (800 + 600) / 800])
+    # committed spending above income: nothing shared
+    share, ratio = funding.share_money(np.array([300.0, 400.0]), needs)
+    np.testing.assert_allclose(share, [0.0, 0.0])
+    np.testing.assert_allclose(ratio, [0.0, 0.0])
+
+
+def test_funding_floor_only_lifts_schools_paid_below_it(make_scenario):
+    sc = make_scenario({"levers.per_student_funding.secondary": 10000.0})
+    level = np.array([0, 1, 2, 3])
+    np.testing.assert_array_equal(funding.floors(sc, 2020, level), [10000.0, 10000.0, 12000.0, 12000.0])
+    paid = np.maximum(np.array([8000.0, 15000.0, 11000.0, 20000.0]), funding.floors(sc, 2020, level))
+    np.testing.assert_array_equal(paid, [10000.0, 15000.0, 12000.0, 20000.0])
+    assert funding.resource_multiplier(np.array([0.0, 1.0, 9.0]), 0.5).tolist() == pytest.approx(
+        [0.25 ** 0.5, 1.0, 2.0 ** 0.5])
+
+
+def _firms(state, investment, revenue, employees=10.0):
     n = len(state)
     return Enterprises(industry=np.zeros(n, np.int16), subregion=np.zeros(n, np.int8), weight=np.ones(n),
-                       employees=np.full(n, 10.0), revenue=np.array(revenue, float), state=np.array(state, np.int8),
-                       investment=np.array(investment, float))
+                       employees=np.full(n, employees), revenue=np.array(revenue, float),
+                       state=np.array(state, np.int8), investment=np.array(investment, float))
 
 
-def test_surcharge_credit_by_hand():
-    # due = 5% × VAT+CT = 0.05 × 0.04 × revenue = 0.002 × revenue
-    f = _firms([NONE, COOPERATING, CERTIFIED, CERTIFIED], [1000.0, 1000.0, 1000.0, 100_000.0],
-               [1e6, 1e6, 1e6, 1e6])
+def test_surcharge_credit_by_hand(make_scenario):
+    # due = 5% × VAT+CT = 0.05 × 0.04 × revenue = 0.002 × revenue = 2,000 for revenue 1e6
+    f = _firms([NONE, COOPERATING, CERTIFIED, CERTIFIED], [1000.0, 1000.0, 1000.0, 100_000.0], [1e6] * 4)
+    cert = make_scenario({"levers.surcharge_credit.rate": 0.3, "levers.surcharge_credit.eligibility": "certified",
+                          "region.enterprises.vat_ct_share_of_revenue": 0.04})
+    coop = make_scenario({"levers.surcharge_credit.rate": 0.3, "levers.surcharge_credit.eligibility": "cooperating",
+                          "region.enterprises.vat_ct_share_of_revenue": 0.04})
     # certified firm 2: min(30% × 1,000, 2,000) = 300; certified firm 3: min(30,000, 2,000) = 2,000
-    np.testing.assert_allclose(surcharge_credit(f, 0.3, "certified", 0.04, 0.05), [0.0, 0.0, 300.0, 2000.0],
-                               rtol=1e-12)
-    np.testing.assert_allclose(surcharge_credit(f, 0.3, "cooperating", 0.04, 0.05), [0.0, 300.0, 300.0, 2000.0],
-                               rtol=1e-12)
-    assert (surcharge_credit(f, 0.0, "cooperating", 0.04, 0.05) == 0).all()
+    np.testing.assert_allclose(surcharge_credit.credits(f, cert, 2020), [0.0, 0.0, 300.0, 2000.0], rtol=1e-12)
+    np.testing.assert_allclose(surcharge_credit.credits(f, coop, 2020), [0.0, 300.0, 300.0, 2000.0], rtol=1e-12)
+    none = make_scenario({"levers.surcharge_credit.rate": 0.0, "levers.surcharge_credit.eligibility": "cooperating"})
+    assert (surcharge_credit.credits(f, none, 2020) == 0).all()
+
+
+def test_investment_responds_to_the_credit_until_the_cap(make_scenario):
+    """investment = base × (1 − s)^−η for eligible firms, never beyond what the surcharge due makes worth it."""
+    sc = make_scenario({"levers.surcharge_credit.rate": 0.3, "levers.surcharge_credit.eligibility": "cooperating",
+                        "behaviour.enterprises.investment_per_employee": 500.0,
+                        "behaviour.enterprises.investment_credit_elasticity": 1.0,
+                        "region.enterprises.vat_ct_share_of_revenue": 0.04})
+    # 10 staff: base 5,000; uncapped 5,000 / 0.7 = 7,142.9; revenue 1e7 → due 20,000 → no cap
+    f = _firms([COOPERATING], [0.0], [1e7])
+    assert surcharge_credit.investment(f, sc, 2020)[0] == pytest.approx(5000 / 0.7)
+    # revenue 5e6 → due 10,000 → 30% of 7,142.9 = 2,143 < 10,000: still uncapped; revenue 3e6 → due 6,000:
+    # the credit stops paying at 6,000 / 0.3 = 20,000 > 7,143 → uncapped; revenue 5e5 → due 1,000 → cap 3,333 < base
+    f = _firms([COOPERATING], [0.0], [5e5])
+    assert surcharge_credit.investment(f, sc, 2020)[0] == pytest.approx(5000.0)
+    no_credit = make_scenario({"levers.surcharge_credit.rate": 0.0})
+    assert surcharge_credit.investment(_firms([COOPERATING], [0.0], [1e7]), no_credit, 2020)[0] == pytest.approx(5000)
 
 
 # -- dated paths ----------------------------------------------------------------------------
@@ -329,9 +408,9 @@ def test_apprenticeship_share_raises_joint_entrants_when_seats_are_ample(make_sc
     assert low.at("enrollment", y0) == high.at("enrollment", y0) > 0
     assert high.at("joint_entrants", y0) > 5 * low.at("joint_entrants", y0) > 0
     assert (high("joint_entrants") > low("joint_entrants")).all()
-    # shares of entrants follow the lever (⌊·⌋ per school-major loses less than one student per cell)
+    # shares of entrants follow the lever (rounding per school-major moves less than one student per cell)
     share = high("apprenticeship_share")
-    assert (share <= 0.5).all() and (share > 0.45).all()
+    assert (abs(share - 0.5) < 0.01).all()
     assert (low("apprenticeship_share") <= 0.05).all()
 
 
@@ -355,44 +434,51 @@ def test_zero_surcharge_credit_rate_means_no_credits_foregone(make_scenario, tid
     assert some.at("surcharge_vocational", y0) < none.at("surcharge_vocational", y0)
 
 
-def test_per_student_funding_scales_first_year_appropriations_exactly(make_scenario, tidy):
-    base = _tidy(tidy, make_scenario({"levers.per_student_funding.secondary": 5000.0}))
-    more = _tidy(tidy, make_scenario({"levers.per_student_funding.secondary": 7500.0}))
-    y0 = make_scenario().base_year
+def test_a_funding_floor_above_every_school_sets_appropriations_exactly(make_scenario, tidy):
+    """With a floor above every school's own level, each is paid the floor × its students in January."""
+    sc = make_scenario({"levers.per_student_funding.secondary": 50000.0})
+    t = _tidy(tidy, sc)
+    y0 = sc.base_year
     for lv in ("secondary_vocational", "technical_school"):
-        # January appropriations are paid on the base stock, identical in both runs
-        assert more.at("appropriations", y0, lv) == pytest.approx(1.5 * base.at("appropriations", y0, lv), rel=1e-12)
-        assert base.at("appropriations", y0, lv) == pytest.approx(5000.0 * base.at("in_school", y0 - 1, lv),
-                                                                  rel=1e-12)
-        assert more.at("per_student_funding", y0, lv) == pytest.approx(7500.0, rel=1e-12)
-    for lv in ("higher_vocational", "vocational_undergraduate"):
-        assert more.at("appropriations", y0, lv) == base.at("appropriations", y0, lv)
-        assert base.at("per_student_funding", y0, lv) == pytest.approx(12000.0, rel=1e-12)
+        assert t.at("appropriations", y0, lv) == pytest.approx(50000.0 * t.at("in_school", y0 - 1, lv), rel=1e-12)
+        assert t.at("per_student_funding", y0, lv) == pytest.approx(50000.0, rel=1e-12)
+        assert t.at("per_student_funding_min", y0, lv) == pytest.approx(50000.0, rel=1e-12)
+    low = _tidy(tidy, make_scenario({"levers.per_student_funding.secondary": 0.0}))
+    # a floor below every school leaves each at its own level
+    assert low.at("per_student_funding_min", y0, "secondary_vocational") > 0
+    assert low.at("appropriations", y0, "higher_vocational") == t.at("appropriations", y0, "higher_vocational")
 
 
 def test_funding_path_steps_take_effect_in_their_year(make_scenario, tidy):
     sc = make_scenario()
     y0 = sc.base_year
-    t = _tidy(tidy, make_scenario({"levers.per_student_funding.higher": {y0: 12000.0, y0 + 2: 15000.0}}))
-    psf = t("per_student_funding", "higher_vocational")
-    assert psf[y0] == pytest.approx(12000.0) and psf[y0 + 1] == pytest.approx(12000.0)
+    t = _tidy(tidy, make_scenario({"levers.per_student_funding.higher": {y0: 12000.0, y0 + 2: 15000.0},
+                                   "region.finance.funding_level.higher_vocational": 13000.0,
+                                   "region.finance.funding_dispersion": 0.05}))
+    psf = t("per_student_funding_min", "higher_vocational")
+    assert psf[y0] >= 12000.0 and psf[y0 + 1] >= 12000.0
+    assert psf[y0] < 15000.0
     np.testing.assert_allclose(psf.loc[y0 + 2:].to_numpy(), 15000.0, rtol=1e-12)
 
 
-def test_practice_posts_rate_equals_the_post_rate_lever(make_scenario, tidy):
-    """Posts are offered in July as post_rate × the staff of firms participating then.
+def test_practice_posts_follow_the_post_rate_lever_and_firms_compliance(make_scenario, tidy):
+    """Posts = post_rate × staff of large and medium firms × their compliance, offered in July.
 
-    Regression: the rate was once divided by December's (next year's) participating staff.
+    With every covered firm complying fully the rate indicator equals the lever; with no compliance and no
+    public posts there are none, whatever the lever asks.
     """
     y0 = make_scenario().base_year
     path = {y0: 0.005, y0 + 3: 0.02}
-    t = _tidy(tidy, make_scenario({"levers.teacher_practice.post_rate": path,
-                                   "region.enterprises.base_participation": 0.2}))
+    full = {"levers.teacher_practice.post_rate": path, "behaviour.enterprises.post_compliance_participating": 1.0,
+            "behaviour.enterprises.post_compliance_other": 1.0}
+    t = _tidy(tidy, make_scenario(full))
     rate = t("practice_posts_rate", "enterprise")
-    expected = np.where(rate.index < y0 + 3, 0.005, 0.02)
-    np.testing.assert_allclose(rate.to_numpy(), expected, rtol=1e-9)
-    # placements never exceed the posts offered
+    np.testing.assert_allclose(rate.to_numpy(), np.where(rate.index < y0 + 3, 0.005, 0.02), rtol=1e-9)
     assert (t("teachers_placed_in_practice") <= np.floor(t("practice_posts", "enterprise"))).all()
+    none = _tidy(tidy, make_scenario({**full, "behaviour.enterprises.post_compliance_participating": 0.0,
+                                      "behaviour.enterprises.post_compliance_other": 0.0,
+                                      "behaviour.enterprises.public_posts_per_100_teachers": 0.0}))
+    assert (none("practice_posts", "enterprise") == 0).all() and (none("teachers_placed_in_practice") == 0).all()
 
 
 COH = "behaviour.cohorts."
@@ -445,7 +531,9 @@ def test_further_study_rate_holds_whatever_happens_to_progression(make_scenario,
 
 def test_certain_dropout_empties_a_level(make_scenario, tidy):
     """Dropout 1 at a level: every student there leaves each July; only September's entrants remain."""
-    sc = make_scenario({"behaviour.cohorts.dropout_rate.technical_school": 1.0})
+    sc = make_scenario({"behaviour.cohorts.dropout_rate.technical_school": 1.0,
+                        "behaviour.cohorts.dropout_joint_factor": 1.0,
+                        "behaviour.cohorts.dropout_resource_elasticity": 0.0})
     t = _tidy(tidy, sc)
     lv = "technical_school"
     assert (t("graduates", lv) == 0).all()

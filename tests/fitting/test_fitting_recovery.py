@@ -37,6 +37,14 @@ def truth(small_base_dict) -> Scenario:
                                higher_vocational=TRUE["dropout_higher_vocational"])
     coh["progression_rate"].update(secondary_vocational=TRUE["progression_secondary_vocational"], technical_school=0.10)
     d["behaviour"]["teachers"]["attrition_rate"] = TRUE["teacher_attrition"]
+    # the aggregate model's world: careers of 35 years from age 25, no hires from industry, dropout that
+    # does not depend on school money or track, schools that never merge
+    d["behaviour"]["teachers"].update(entry_age=25, industry_hire_share=0.0, retirement_age_male=60,
+                                      retirement_age_female=60)
+    coh["dropout_resource_elasticity"] = 0.0
+    coh["dropout_joint_factor"] = 1.0
+    d["behaviour"]["institutions"]["merger_min_intake"] = {lv: 0 for lv in d["behaviour"]["institutions"][
+        "merger_min_intake"]}
     d["region"]["intake"].update(vocational_share=TRUE["vocational_share"],
                                  technical_share_of_secondary=TRUE["technical_share"], junior_graduates_growth=-0.04,
                                  higher_external_applicants=EXTERNAL, higher_external_growth=0.0)

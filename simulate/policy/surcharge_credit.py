@@ -1,0 +1,92 @@
+"""The 30% education-surcharge credit (教育费附加抵免, 004 §五(一)).
+
+Lever ``levers.surcharge_credit``: ``rate`` (30% of qualifying investment) and ``eligibility``
+(``certified`` pilot enterprises only, as 004 writes it, or every ``cooperating`` firm).
+
+* **January**: an eligible firm is credited ``rate`` × last year's qualifying investment, capped
+  by the surcharge it owes (3% + 2% of VAT and consumption tax, ``behaviour.budget.surcharge_rate``);
+  the credit is public cost (surcharge foregone), split pro rata over the two surcharges.
+* **Investment**: a cooperating firm's qualifying investment is
+  ``investment_per_employee`` × staff × (1 − s)^−η, where s is the credit it expects at the margin
+  (``rate`` if eligible, ``rate`` × its yearly certification chance if only certified firms may
+  claim and it is large, 0 once the cap binds) and η is ``investment_credit_elasticity``.
+  Seats, part-time teachers and training-base capacity follow investment
+  (:func:`investment_ratio`).
+* **December**: a firm's net benefit of cooperating (yuan) counts the credit it would claim;
+  firms join and leave on net benefit (:func:`simulate.agents.enterprises` decisions in
+  :mod:`simulate.steps`), so the credit moves participation, posts, seats, bases and consortia.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulate.agents.enterprises import CERTIFIED, COOPERATING, Enterprises
+from simulate.policy import Lever
+from simulate.scenario.schema import Scenario
+
+LEVER = Lever(
+    path="surcharge_credit", name_en="30% education-surcharge credit", name_zh="教育费附加抵免",
+    clauses=("004_1a4bd3b1525ab7dc.txt §五(一)",),
+    acts=(("January", "eligible firms are credited on last year's investment, capped by the surcharge due"),
+          ("December", "investment responds to the credit; firms join and leave on net benefit")),
+    indicators=("credits_foregone", "public_cost", "enterprise_investment", "enterprise_participation_rate",
+                "participating_enterprises", "certified_enterprises", "practice_posts", "practice_posts_rate",
+                "seats_offered", "joint_entrants", "order_classes", "training_bases", "part_time_share",
+                "consortia", "industrial_colleges"),
+    parameters=("behaviour.enterprises.investment_per_employee", "behaviour.enterprises.investment_credit_elasticity",
+                "behaviour.enterprises.participation_benefit", "behaviour.enterprises.participation_size",
+                "behaviour.enterprises.participation_peers", "behaviour.enterprises.participation_hires",
+                "behaviour.enterprises.exit_rate", "behaviour.enterprises.certification_rate",
+                "behaviour.budget.surcharge_rate", "region.enterprises.vat_ct_share_of_revenue"),
+)
+
+
+def surcharge_due(f: Enterprises, sc: Scenario) -> np.ndarray:
+    """Education surcharge + local education surcharge owed per firm (yuan): 5% of VAT + consumption tax."""
+    return sc.behaviour.budget.surcharge_rate * sc.region.enterprises.vat_ct_share_of_revenue * f.revenue
+
+
+def eligible(f: Enterprises, eligibility: str) -> np.ndarray:
+    """Firms that may claim the credit now."""
+    return f.state == CERTIFIED if eligibility == "certified" else f.state >= COOPERATING
+
+
+def eligibility_chance(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
+    """Chance a cooperating firm can claim the credit (1, its yearly certification chance, or 0)."""
+    cr = sc.levers.surcharge_credit
+    if cr.eligibility == "cooperating":
+        return np.ones(f.size)
+    return np.where(f.state == CERTIFIED, 1.0, np.where(f.large, sc.behaviour.enterprises.certification_rate, 0.0))
+
+
+def investment(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
+    """Qualifying investment per firm if it cooperates this year (yuan), responding to the credit."""
+    b = sc.behaviour.enterprises
+    base = b.investment_per_employee * f.employees
+    rate = sc.levers.surcharge_credit.rate.at(year)
+    s = np.clip(rate * eligibility_chance(f, sc, year), 0.0, 0.95)
+    wanted = base * np.power(1.0 - s, -b.investment_credit_elasticity)
+    if rate <= 1e-9:
+        return base
+    cap = surcharge_due(f, sc) / rate  # beyond it the credit no longer pays at the margin
+    return np.where(wanted > cap, np.maximum(base, cap), wanted)
+
+
+def investment_ratio(f: Enterprises, sc: Scenario) -> np.ndarray:
+    """This year's investment / the investment without a credit (≥ 1 for cooperating firms, 0 otherwise)."""
+    base = sc.behaviour.enterprises.investment_per_employee * f.employees
+    return np.divide(f.investment, base, out=np.zeros(f.size), where=base > 0)
+
+
+def credits(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
+    """January: credit per firm (unweighted yuan) on last year's qualifying investment."""
+    cr = sc.levers.surcharge_credit
+    ok = eligible(f, cr.eligibility)
+    return np.where(ok, np.minimum(cr.rate.at(year) * f.investment, surcharge_due(f, sc)), 0.0)
+
+
+def expected_credit(f: Enterprises, sc: Scenario, year: int, invest: np.ndarray) -> np.ndarray:
+    """December: the credit a firm expects next year if it cooperates (yuan, for its decision)."""
+    rate = sc.levers.surcharge_credit.rate.at(year)
+    return eligibility_chance(f, sc, year) * np.minimum(rate * invest, surcharge_due(f, sc))

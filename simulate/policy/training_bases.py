@@ -1,0 +1,60 @@
+"""Practice and training bases (实习实训基地: every major ≥ 3, 001 §三.3, task 4).
+
+Lever ``levers.bases_per_major_target``: the bases per major schools build towards. Bases are
+a stock per school-major. In December a share of bases is lost (``base_attrition``: partners
+leave, equipment ages); each school-major short of the target builds new ones as far as its money
+pays (``base_cost``, :mod:`simulate.policy.funding`): first with firms of its sub-region that can
+host them (cooperating firms host ``bases_per_firm`` × their investment ratio, spread over the
+majors that suit their industry), then on campus (校内实训基地) for ``own_base_share`` of the
+funded need firms could not host. Compliance (``bases_per_major_compliance``) is judged against the plan's 3
+per major (:data:`STANDARD`), whatever the lever asks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulate.agents.enterprises import Enterprises
+from simulate.alloc import fill
+from simulate.policy import Lever
+from simulate.policy.apprenticeship import major_columns
+from simulate.scenario.schema import Scenario
+
+LEVER = Lever(
+    path="bases_per_major_target", name_en="Training bases per major", name_zh="每专业实习实训基地数",
+    clauses=("001_7664ff0e7f3b3d70.txt §三.3 (task 4)",),
+    acts=(("December", "bases are lost and built towards the target with firms or on campus, as money allows"),),
+    indicators=("training_bases", "bases_per_major_compliance"),
+    parameters=("behaviour.enterprises.bases_per_firm", "behaviour.institutions.base_attrition",
+                "behaviour.institutions.own_base_share", "behaviour.budget.base_cost"),
+)
+
+STANDARD = 3
+"""Training bases every major should have (001_7664ff0e7f3b3d70.txt §三.3: 各专业建有不少于3个实习实训基地)."""
+
+
+def capacity(f: Enterprises, sc: Scenario, invest_ratio: np.ndarray, relevance: np.ndarray) -> np.ndarray:
+    """``(R, M)`` bases cooperating firms can host per sub-region and major."""
+    per = sc.behaviour.enterprises.bases_per_firm * invest_ratio * f.participating
+    cap_ri = f.by_block(per, len(sc.region.subregions), len(sc.region.industries))
+    return cap_ri @ major_columns(relevance).T
+
+
+def build(bases: np.ndarray, offers: np.ndarray, target: float, funded_share: np.ndarray, cap_rm: np.ndarray,
+          subregion: np.ndarray, lost: np.ndarray, u_school: np.ndarray, own_share: float) -> np.ndarray:
+    """December: bases after losses and new building; returns the new ``(S, M)`` stock."""
+    n_s, n_m = bases.shape
+    kept = bases - lost
+    want = np.where(offers, np.maximum(np.ceil(target - 1e-9) - kept, 0), 0).astype(np.int64)
+    affordable = np.minimum(np.floor(want * funded_share[:, None] + u_school[:n_s, None]), want).astype(np.int64)
+    group = (subregion.astype(np.int64)[:, None] * n_m + np.arange(n_m)[None, :]).ravel()
+    used = np.bincount(group, weights=kept.ravel(), minlength=cap_rm.size)
+    free = np.maximum(cap_rm.ravel() - used, 0.0)
+    hosted = fill(free, affordable.ravel(), group).reshape(n_s, n_m)
+    own = np.floor((affordable - hosted) * own_share + u_school[:n_s, None]).astype(np.int64)
+    return kept + hosted + np.minimum(own, affordable - hosted)
+
+
+def need(bases: np.ndarray, offers: np.ndarray, target: float) -> np.ndarray:
+    """``(S,)`` new bases each school would build to reach the target."""
+    return np.where(offers, np.maximum(np.ceil(target - 1e-9) - bases, 0), 0).sum(axis=1)
