@@ -13,7 +13,7 @@ from simulate.cli.main import ExitStatus, main
 from simulate.results.indicators import INDICATORS, reference_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if p.name != "lever_ranges.yaml")
 BASELINE = ROOT / "scenarios" / "jiangxi_baseline.yaml"
 
 
