@@ -59,7 +59,8 @@ def format_verdicts(goals, replications: int) -> str:
         block = modelled[modelled["kind"] == kind] if "kind" in modelled else modelled.iloc[0:0]
         if block.empty:
             continue
-        lines += ["", f"{title} ({block.goal_id.nunique()} goals)", head]
+        n = block.goal_id.nunique()
+        lines += ["", f"{title} ({n} goal{'' if n == 1 else 's'})", head]
         lines += [_row(r, width) for r in block.itertuples()]
     rest = goals[goals.status != "modelled"]
     lines.append(f"\n({len(rest)} catalogue targets not modelled, without an indicator yet, or outside the "

@@ -249,5 +249,5 @@ def test_goals_csv_and_the_printed_table_keep_commitments_apart():
     text = format_verdicts(table, 1)
     outcomes, commitments = text.split("commitments:")
     assert "t.outcome" in outcomes and "t.commitment" not in outcomes and "t.commitment" in commitments
-    assert "(1 goals)" in outcomes and "†t.outcome" in outcomes
+    assert "(1 goal)" in outcomes and "†t.outcome" in outcomes
     assert "jiangxi" in outcomes and "+10" in outcomes  # judged region and margin shown
