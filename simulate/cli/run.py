@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from simulate.goals.table import format_verdicts
+
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "jiangxi_baseline.yaml"
 """The shipped default scenario (Jiangxi with Nanchang, 2019–2035)."""
 
@@ -72,21 +74,4 @@ def format_summary(result) -> str:
             v = med.get((name, level, y))
             cells.append(("—" if v is None or v != v else fmt.format(v)).rjust(16))
         lines.append(name.ljust(width) + "".join(cells))
-    return "\n".join(lines)
-
-
-def format_verdicts(goals, replications: int) -> str:
-    """The verdict table: goal, deadline, P(met) with its interval, median year first met; proxies marked."""
-    import pandas as pd
-
-    modelled = goals[goals.status == "modelled"]
-    lines = [f"goal verdicts over {replications} replication(s) (* = proxy of a qualitative goal)",
-             f"{'goal':<38}{'deadline':<30}{'P(met)':>8}  {'95% CI':<13}{'year met':>9}"]
-    for row in modelled.itertuples():
-        year = "—" if pd.isna(row.median_year_first_met) else f"{row.median_year_first_met:.0f}"
-        ci = f"{row.probability_ci_low:.2f}–{row.probability_ci_high:.2f}"
-        mark = "*" if row.proxy else " "
-        lines.append(f"{mark}{row.goal_id:<37}{row.deadline:<30}{row.probability_met:>8.2f}  {ci:<13}{year:>9}")
-    rest = goals[goals.status != "modelled"]
-    lines.append(f"({len(rest)} catalogue targets not modelled or outside the horizon: see goals.csv)")
     return "\n".join(lines)

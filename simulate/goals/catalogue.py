@@ -5,18 +5,47 @@ Chinese text, source file, clause and line, the indicator it is judged on, the
 comparator, target and deadline. Qualitative goals are operationalised by
 labelled proxies (``proxy: true`` with a rationale); targets the model cannot
 measure are listed with ``status: not_modelled`` and the reason.
+
+Every goal has a ``kind``: an ``outcome`` is something the simulated world produces (teachers certified,
+bases built, firms cooperating); a ``commitment`` is a setting the scenario itself makes (funding per
+student, the surcharge earmark), judged on what is actually paid or done and reported apart from the
+outcomes. An outcome that no lever setting in ``scenarios/lever_ranges.yaml`` can move carries
+``fixed_because``: the reason about the world (never about the code) why it cannot move.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CATALOGUE = Path(__file__).with_name("catalogue.yaml")
+class Pending(NamedTuple):
+    """An indicator the engine is adding, that goals are already judged on.
+
+    Attributes:
+        month: calendar month its yearly value is settled.
+        definition: what it measures.
+        stand_in: an indicator judged in its place until the engine writes it (``None``: no verdict).
+    """
+
+    month: int
+    definition: str
+    stand_in: str | None = None
+
+
+PENDING_INDICATORS: dict[str, Pending] = {
+    "per_student_funding_min": Pending(
+        1, "yuan, level x region: the lowest per-student appropriation actually paid to any school of the "
+           "level in the region that year (January budget)",
+        stand_in="per_student_funding"),
+}
+"""Indicators goals are judged on that the engine is adding. Until the engine writes one, its stand-in is
+judged and ``goals.csv`` names it (the average paid per student stands in for the lowest: while every
+school of a level is paid the same rate they are equal); without a stand-in the goal has no verdict."""
 SEEDS_FILES = ("000_e33053aec7dde7aa.txt", "001_7664ff0e7f3b3d70.txt", "002_ed6320b76da44b90.txt",
                "003_6dbe643eb8838f3a.txt", "004_1a4bd3b1525ab7dc.txt")
 """The five source documents (``shared/seeds``)."""
@@ -44,10 +73,24 @@ class Deadline(BaseModel):
 
 
 class Goal(BaseModel):
-    """One target of the catalogue (or one a scenario adds)."""
+    """One target of the catalogue (or one a scenario adds).
+
+    Attributes:
+        kind: ``outcome`` (the simulated world produces it) or ``commitment`` (a setting the scenario makes,
+            judged on what is actually paid or done, reported apart).
+        aggregate: ``value`` at the deadline; ``cumulative`` sum from ``from_year``; ``every_year`` from
+            ``from_year`` (the clause's own start), judged at the 2025 and 2030 milestones; ``change`` since
+            ``from_year``.
+        reading: which reading of an ambiguous clause is used, and why.
+        derived_target: how the target follows from the clause when the number is not written in it (an
+            every-unit rule whose standard is inside a compliance indicator).
+        fixed_because / fixed_because_zh: why no lever setting the documents support can move the verdict
+            (a reason about the world, measured by ``talentsim goals --reachability``).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
+    kind: Literal["outcome", "commitment"]
     digest_id: str | None = None
     digest: bool = True
     name_zh: str
@@ -58,7 +101,7 @@ class Goal(BaseModel):
     region: str
     level: str
     metric: str | None
-    aggregate: Literal["value", "cumulative", "every_year"] = "value"
+    aggregate: Literal["value", "cumulative", "every_year", "change"] = "value"
     from_year: int | None = None
     per_school: Literal["aggregate", "every_school"] | None = None
     comparator: Literal[">=", "<=", "between"]
@@ -72,6 +115,10 @@ class Goal(BaseModel):
     status: Literal["modelled", "not_modelled"]
     reason: str | None = None
     notes: str | None = None
+    reading: str | None = None
+    derived_target: str | None = None
+    fixed_because: str | None = None
+    fixed_because_zh: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Goal:
@@ -85,8 +132,12 @@ class Goal(BaseModel):
             raise ValueError(f"goal {self.id}: 'between' needs target_low and target_high")
         if self.comparator != "between" and self.target is None:
             raise ValueError(f"goal {self.id}: needs a target")
-        if self.aggregate in ("cumulative", "every_year") and self.from_year is None:
+        if self.aggregate in ("cumulative", "every_year", "change") and self.from_year is None:
             raise ValueError(f"goal {self.id}: aggregate {self.aggregate} needs from_year")
+        if (self.fixed_because is None) != (self.fixed_because_zh is None):
+            raise ValueError(f"goal {self.id}: fixed_because needs both the English and the Chinese text")
+        if self.fixed_because and (self.kind != "outcome" or self.status != "modelled"):
+            raise ValueError(f"goal {self.id}: only a modelled outcome can be fixed_because")
         return self
 
     @property

@@ -1,32 +1,66 @@
-"""Goal verdicts (目标达成判定): met or not at the deadline, year first met, margin, P(met) with bands.
+"""Goal verdicts (目标达成判定): met or not at the deadline, when, by how much, P(met) with bands.
 
-For each goal and replication the indicator series is aggregated as the goal
-says (value in the deadline year; cumulative from ``from_year``; or held in
-every year from ``from_year``, judged at the 2025 and 2030 milestones), then
-compared with the target. Over replications: the probability of meeting the
-goal with a Wilson 95% interval, and the p05 / median / p95 of the judged value.
+How a goal is judged (each rule written once, here):
+
+* **Deadline month.** An indicator's yearly value is settled in a calendar month (``month`` in
+  :data:`simulate.results.indicators.INDICATORS`). For a deadline (Y, m) the value in force is year Y's
+  if the indicator's month is ≤ m, else year Y−1's; a deadline without a month means the end of Y.
+  So a June 2025 deadline on a December stock is judged on December 2024.
+* **value**: the value in force at the deadline.
+* **cumulative**: the sum of the yearly flows from ``from_year`` to the deadline's settled year.
+* **change**: the value in force at the deadline minus the value in ``from_year`` (clipped to the first
+  simulated year), for a clause that asks for a direction ("closer", "raised") rather than a level.
+* **every_year**: a standing rule, judged at each milestone (2025, 2030) not before its deadline: met
+  if every year from the clause's own start (``from_year``, clipped to the first simulated year) to the
+  milestone meets the target. The value shown is the milestone's own, the worst year is reported
+  beside it, and P(met) is also given for the milestone's five-year plan period (2021–2025, 2026–2030),
+  so a lever switched on after the clause's start shows as "not met every year" but can still be seen
+  to hold in the current period.
+* **Region.** A goal is judged on its own region's cell. A Hunan, Jilin or national benchmark is judged
+  on the simulated province, and ``judged_region`` says so (``jiangxi (standing in for hunan)``).
+
+Over replications: P(met) with a Wilson 95% interval, and the median, p05 and p95 of the value at the
+deadline; the margin is the median value minus the target, in the goal's unit.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from simulate.goals.catalogue import Goal
-from simulate.scenario.schema import LEVELS
+from simulate.goals.catalogue import PENDING_INDICATORS, Goal
+from simulate.results.indicators import INDICATORS
 
 MILESTONES = (2025, 2030)
 """Years at which rules that must hold every year are judged."""
-SIMULATED_REGIONS_FALLBACK = ("hunan", "jilin", "national")
-"""Issuers whose rates and standards are benchmarks judged on the simulated province."""
+PLAN_YEARS = 5
+"""A milestone's plan period: the five years ending at it (2021–2025, 2026–2030)."""
+NON_SCHOOL_LEVELS = ("all", "enterprise")
+"""Levels that are not an education level; a goal on one of them may be judged on the other's cell."""
 Z95 = 1.959963984540054
 
-GOALS_COLUMNS = ["goal_id", "name_en", "name_zh", "scope", "metric", "deadline", "comparator", "target",
-                 "median_value", "p05", "p95", "probability_met", "probability_ci_low", "probability_ci_high",
-                 "median_year_first_met", "proxy", "status", "source", "reason"]
-"""Columns of ``goals.csv``."""
+GOALS_COLUMNS = [
+    "goal_id", "name_en", "name_zh", "kind", "scope", "judged_region", "metric", "aggregate", "deadline",
+    "judged_years", "comparator", "target", "unit", "value_at_deadline", "p05", "p95", "margin", "worst_value",
+    "probability_met", "probability_ci_low", "probability_ci_high", "period", "probability_met_period",
+    "median_year_first_met", "proxy", "status", "fixed_because", "source", "reason"]
+"""Columns of ``goals.csv``.
+
+``value_at_deadline`` (median over replications), ``p05``, ``p95``: the judged value (the sum for a
+cumulative goal, the change since ``from_year`` for a change goal); ``margin``: ``value_at_deadline``
+minus the target, in the goal's unit (for a range, the distance outside it); ``worst_value``: median of
+the worst year of an every-year window; ``judged_years``: the years whose values are judged; ``period``
+and ``probability_met_period``: the milestone's five-year plan period and P(met every year of it);
+``median_year_first_met``: the first year the value meets the target (for an every-year rule, the year
+since which it has held without a break up to the milestone)."""
+
+VERDICT_COLUMNS = ["goal_id", "deadline_year", "replication", "value", "met", "met_period", "worst_value",
+                   "year_first_met", "margin", "margin_relative", "judged_region", "judged_metric", "first_year",
+                   "last_year"]
+"""Columns of ``goal_verdicts.parquet`` (one row per goal, deadline or milestone, and replication)."""
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -42,6 +76,65 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     return (low, high)
 
 
+def indicator_month(name: str) -> int:
+    """The calendar month in which an indicator's yearly value is settled."""
+    if name in INDICATORS:
+        return INDICATORS[name].month
+    return PENDING_INDICATORS[name].month
+
+
+def settled_year(year: int, month: int | None, indicator_month: int) -> int:
+    """The year whose value is in force at a deadline (``year``, ``month``); no month means year end."""
+    return year if indicator_month <= (12 if month is None else month) else year - 1
+
+
+@dataclass(frozen=True)
+class Window:
+    """The years one verdict judges.
+
+    Attributes:
+        deadline_year: the deadline (or milestone) year the verdict is reported under.
+        first: first year whose value is judged (summed, or required every year).
+        last: the year whose value is in force at the deadline.
+        period_first: first year of the milestone's plan period (every-year rules only).
+    """
+
+    deadline_year: int
+    first: int
+    last: int
+    period_first: int | None = None
+
+
+def windows(g: Goal, base_year: int, horizon: int) -> list[Window]:
+    """The verdicts a goal gets within the simulated years ``base_year``–``horizon``."""
+    month = indicator_month(g.metric)
+    if g.aggregate == "every_year":
+        start = g.from_year
+        # a rule starting in a month after the indicator is settled first binds the next year's value
+        if g.deadline.year == g.from_year and g.deadline.month is not None and month < g.deadline.month:
+            start += 1
+        first = max(start, base_year)
+        out = []
+        for y in MILESTONES:
+            last = settled_year(y, None, month)
+            if y < g.deadline.year or last > horizon or last < first:
+                continue
+            out.append(Window(y, first, last, max(first, y - PLAN_YEARS + 1)))
+        return out
+    last = settled_year(g.deadline.year, g.deadline.month, month)
+    first = max(g.from_year, base_year) if g.aggregate in ("cumulative", "change") else last
+    if not base_year <= last <= horizon or (g.aggregate == "cumulative" and g.from_year < base_year):
+        return []
+    if g.aggregate == "change" and first >= last:
+        return []
+    return [Window(g.deadline.year, first, last)]
+
+
+def verdict_years(g: Goal, base_year: int, horizon: int) -> list[int]:
+    """The deadline or milestone years :func:`judge` gives a verdict for."""
+    return [w.deadline_year for w in windows(g, base_year, horizon)]
+
+
 def _meets(values: np.ndarray, g: Goal) -> np.ndarray:
     if g.comparator == ">=":
         return values >= g.target - 1e-9
@@ -50,89 +143,206 @@ def _meets(values: np.ndarray, g: Goal) -> np.ndarray:
     return (values >= g.target_low - 1e-9) & (values <= g.target_high + 1e-9)
 
 
-def _series(frame: pd.DataFrame, g: Goal, province: str) -> pd.DataFrame | None:
-    """Replication × year table of the goal's indicator (``None`` when the engine has no such cell)."""
-    level = g.level if g.level in (*LEVELS, "all", "enterprise") else "all"
-    region = province if g.region in SIMULATED_REGIONS_FALLBACK else g.region
-    f = frame[(frame.indicator == g.metric) & (frame.dimension == "total")]
-    for lv, rg in ((level, region), ("all", region), ("enterprise", region), (level, province), ("all", province),
-                   ("enterprise", province)):
-        sel = f[(f.level == lv) & (f.region == rg)]
-        if len(sel):
-            return sel.pivot_table(index="replication", columns="year", values="value", observed=True, dropna=False)
-    return None
+def margin(values: np.ndarray | float, g: Goal) -> np.ndarray:
+    """``value − target`` in the goal's unit; for a range, the distance outside it (0 inside)."""
+    v = np.asarray(values, dtype=float)
+    if g.comparator == "between":
+        return np.where(v < g.target_low, v - g.target_low, np.where(v > g.target_high, v - g.target_high, 0.0))
+    return v - g.target
+
+
+def judged_indicators(goals: list[Goal] | tuple[Goal, ...]) -> set[str]:
+    """The indicators :func:`judge` reads for these goals (their metrics and any stand-ins)."""
+    wanted = {g.metric for g in goals if g.status == "modelled"}
+    return wanted | {PENDING_INDICATORS[m].stand_in for m in wanted & set(PENDING_INDICATORS)} - {None}
+
+
+def _cells(frame: pd.DataFrame, metrics: set[str]) -> dict[str, pd.DataFrame]:
+    f = frame[frame["indicator"].isin(metrics) & (frame["dimension"] == "total")]
+    return {str(k): d for k, d in f.groupby("indicator", observed=True)}
+
+
+def locate(cells: dict[str, pd.DataFrame], g: Goal, province: str, regions: set[str]
+           ) -> tuple[pd.DataFrame | None, str, str]:
+    """Replication × year table of the goal's indicator, whose figures they are, and which indicator.
+
+    Returns:
+        ``(table, judged_region, judged_metric)``; ``table`` is ``None`` when the frame has no such cell.
+    """
+    metric = g.metric
+    f = cells.get(metric)
+    pending = PENDING_INDICATORS.get(metric)
+    if f is None and pending is not None and pending.stand_in is not None:
+        f = cells.get(pending.stand_in)
+        metric = f"{pending.stand_in} (standing in for {g.metric})"
+    region = g.region if g.region in regions else province
+    label = region if region == g.region else f"{province} (standing in for {g.region})"
+    if f is None:
+        return None, label, metric
+    levels = [g.level] + [lv for lv in NON_SCHOOL_LEVELS if g.level in NON_SCHOOL_LEVELS and lv != g.level]
+    for rg in dict.fromkeys([region, province]):
+        for lv in levels:
+            sel = f[(f["region"] == rg) & (f["level"] == lv)]
+            if len(sel):
+                if rg != region:  # the indicator is recorded for the province only
+                    label = f"{province} ({g.region} not recorded separately)"
+                table = sel.pivot_table(index="replication", columns="year", values="value", observed=True,
+                                        dropna=False)
+                return table, label, metric
+    return None, label, metric
+
+
+def _held_since(ok: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Per row, the first year from which every later column is True (NaN if the last is False)."""
+    out = np.full(ok.shape[0], np.nan)
+    for r in range(ok.shape[0]):
+        if not ok[r, -1]:
+            continue
+        broken = np.flatnonzero(~ok[r])
+        out[r] = years[broken[-1] + 1] if broken.size else years[0]
+    return out
+
+
+def _first_met(ok: np.ndarray, years: np.ndarray) -> np.ndarray:
+    return np.where(ok.any(axis=1), years[np.argmax(ok, axis=1)], np.nan)
+
+
+def _judge_window(table: pd.DataFrame, g: Goal, w: Window) -> dict[str, np.ndarray]:
+    n = len(table)
+    nan = np.full(n, np.nan)
+    cols = np.array(table.columns)
+    inside = cols[(cols >= w.first) & (cols <= w.last)]
+    if w.last not in table.columns or len(inside) == 0:
+        return {}
+    if g.aggregate == "cumulative":
+        after = cols[cols >= w.first]
+        running = table.loc[:, after].cumsum(axis=1)
+        value = running[w.last].to_numpy()
+        first = _first_met(_meets(running.to_numpy(), g), after)
+        return dict(value=value, met=_meets(value, g), met_period=nan, worst=nan, first=first)
+    if g.aggregate == "every_year":
+        block = table.loc[:, inside].to_numpy()
+        ok = _meets(block, g) & ~np.isnan(block)  # a year without a value does not count as held
+        filled = np.where(np.isnan(block), -np.inf if g.comparator == "<=" else np.inf, block)
+        worst = filled.max(axis=1) if g.comparator == "<=" else filled.min(axis=1)
+        worst = np.where(np.isfinite(worst), worst, np.nan)
+        period = ok[:, inside >= w.period_first].all(axis=1).astype(float)
+        return dict(value=table[w.last].to_numpy(), met=ok.all(axis=1), met_period=period, worst=worst,
+                    first=_held_since(ok, inside))
+    if g.aggregate == "change":
+        after = cols[cols > w.first]
+        change = table.loc[:, after].to_numpy() - table[w.first].to_numpy()[:, None]
+        value = table[w.last].to_numpy() - table[w.first].to_numpy()
+        return dict(value=value, met=_meets(value, g), met_period=nan, worst=nan,
+                    first=_first_met(_meets(change, g), after))
+    value = table[w.last].to_numpy()
+    return dict(value=value, met=_meets(value, g), met_period=nan, worst=nan,
+                first=_first_met(_meets(table.to_numpy(), g), cols))
 
 
 def judge(frame: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...], province: str, base_year: int,
           horizon: int) -> pd.DataFrame:
-    """Per goal, deadline and replication: judged value, met, year first met, margins."""
-    rows = []
-    for g in goals:
-        if g.status != "modelled":
+    """Per goal, deadline (or milestone) and replication: the judged value, met, when, margin, whose figures.
+
+    Returns:
+        A frame with :data:`VERDICT_COLUMNS`.
+    """
+    modelled = [g for g in goals if g.status == "modelled"]
+    cells = _cells(frame, judged_indicators(modelled))
+    regions = {str(r) for r in pd.unique(frame["region"])} if len(frame) else set()
+    parts = []
+    for g in modelled:
+        if g.metric not in INDICATORS and g.metric not in PENDING_INDICATORS:
             continue
-        table = _series(frame, g, province)
+        table, label, metric = locate(cells, g, province, regions)
         if table is None:
             continue
-        deadlines = [y for y in MILESTONES if y >= g.deadline.year] if g.aggregate == "every_year" else [
-            g.deadline.year]
-        for year in deadlines:
-            if not base_year <= year <= horizon:
+        target = g.target if g.target is not None else g.target_low
+        for w in windows(g, base_year, horizon):
+            res = _judge_window(table, g, w)
+            if not res:
                 continue
-            start = max(g.from_year or base_year, base_year)
-            window = table.loc[:, [c for c in table.columns if start <= c <= year]]
-            if window.shape[1] == 0:
-                continue
-            if g.aggregate == "cumulative":
-                running = window.cumsum(axis=1)
-            elif g.aggregate == "every_year":
-                running = window.cummin(axis=1) if g.comparator == ">=" else window.cummax(axis=1)
-            else:
-                running = window
-            judged = running[year].to_numpy() if year in running.columns else np.full(len(table), np.nan)
-            met = _meets(judged, g)
-            ok = _meets(running.to_numpy(), g)
-            years = np.array(running.columns)
-            first = np.where(ok.any(axis=1), years[np.argmax(ok, axis=1)], np.nan)
-            target = g.target if g.target is not None else g.target_low
-            sign = -1.0 if g.comparator == "<=" else 1.0
-            margin = sign * (judged - target)
-            for r, rep in enumerate(table.index):
-                rows.append((g.id, year, int(rep), judged[r], bool(met[r]), first[r], margin[r],
-                             margin[r] / abs(target) if target else np.nan))
-    return pd.DataFrame(rows, columns=["goal_id", "deadline_year", "replication", "value", "met", "year_first_met",
-                                       "margin", "margin_relative"])
+            m = margin(res["value"], g)
+            parts.append(pd.DataFrame({
+                "goal_id": g.id, "deadline_year": w.deadline_year, "replication": table.index.to_numpy(),
+                "value": res["value"], "met": res["met"].astype(bool), "met_period": res["met_period"],
+                "worst_value": res["worst"], "year_first_met": res["first"], "margin": m,
+                "margin_relative": m / abs(target) if target else np.nan, "judged_region": label,
+                "judged_metric": metric,
+                "first_year": w.first, "last_year": w.last}))
+    if not parts:
+        return pd.DataFrame(columns=VERDICT_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[VERDICT_COLUMNS]
+
+
+def _target_text(g: Goal) -> object:
+    return g.target if g.target is not None else f"{g.target_low}–{g.target_high}"
+
+
+def _years_text(first: int, last: int) -> str:
+    return f"{first}" if first == last else f"{first}–{last}"
+
+
+def deadline_label(g: Goal, deadline_year: int, first: int, last: int) -> str:
+    """The deadline as ``goals.csv`` shows it, with the years judged where they are not obvious.
+
+    ``2025``; ``2024-06 (value of 2023)`` when the deadline month falls before the indicator is settled;
+    ``2030 (every year from 2018)`` for a standing rule at a milestone (the clause's own start year);
+    ``2025 (sum from 2023)``; ``2025 (change since 2019)``.
+    """
+    if g.aggregate == "every_year":
+        return f"{deadline_year} (every year from {g.from_year})"
+    if g.aggregate == "cumulative":
+        return f"{g.deadline.label()} (sum from {first})"
+    if g.aggregate == "change":
+        return f"{g.deadline.label()} (change since {first})"
+    if last != g.deadline.year:
+        return f"{g.deadline.label()} (value of {last})"
+    return g.deadline.label()
 
 
 def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...]) -> pd.DataFrame:
     """Aggregate per-replication verdicts into the ``goals.csv`` table (every catalogue goal listed)."""
-    by_goal = {g.id: g for g in goals}
     out = []
     grouped = dict(tuple(per_rep.groupby(["goal_id", "deadline_year"]))) if len(per_rep) else {}
     for g in goals:
         keys = sorted(k for k in grouped if k[0] == g.id)
         base = {
-            "goal_id": g.id, "name_en": g.name_en, "name_zh": g.name_zh, "scope": f"{g.region}/{g.level}",
-            "metric": g.metric or "", "comparator": g.comparator,
-            "target": g.target if g.target is not None else f"{g.target_low}–{g.target_high}",
-            "proxy": g.proxy, "source": by_goal[g.id].source_label,
+            "goal_id": g.id, "name_en": g.name_en, "name_zh": g.name_zh, "kind": g.kind,
+            "scope": f"{g.region}/{g.level}", "metric": g.metric or "", "aggregate": g.aggregate,
+            "comparator": g.comparator, "target": _target_text(g), "unit": g.unit, "proxy": g.proxy,
+            "fixed_because": g.fixed_because or "", "source": g.source_label,
         }
         if not keys:
-            reason = g.reason if g.status == "not_modelled" else "deadline outside the simulated years"
-            status = g.status if g.status == "not_modelled" else "outside_horizon"
+            if g.status == "not_modelled":
+                status, reason = g.status, g.reason
+            elif g.metric in PENDING_INDICATORS:
+                status, reason = "indicator_missing", (f"the engine does not yet write {g.metric} "
+                                                       f"({PENDING_INDICATORS[g.metric].definition})")
+            else:
+                status, reason = "outside_horizon", "deadline outside the simulated years, or no such cell"
             out.append({**base, "deadline": g.deadline.label(), "status": status, "reason": reason})
             continue
         for key in keys:
             d = grouped[key]
             n, k = len(d), int(d["met"].sum())
             lo, hi = wilson_interval(k, n)
-            year = key[1]
+            first, last = int(d["first_year"].iloc[0]), int(d["last_year"].iloc[0])
+            every = g.aggregate == "every_year"
+            median = float(d["value"].median())
+            period = ""
+            if every:
+                period = _years_text(max(first, key[1] - PLAN_YEARS + 1), last)
             out.append({
-                **base,
-                "deadline": g.deadline.label() if year == g.deadline.year else f"{year} (every year from "
-                                                                               f"{g.from_year})",
-                "median_value": float(d["value"].median()), "p05": float(d["value"].quantile(0.05)),
-                "p95": float(d["value"].quantile(0.95)), "probability_met": k / n,
-                "probability_ci_low": lo, "probability_ci_high": hi,
+                **base, "deadline": deadline_label(g, key[1], first, last),
+                "judged_region": str(d["judged_region"].iloc[0]),
+                "metric": str(d["judged_metric"].iloc[0]),
+                "judged_years": _years_text(first, last) if g.aggregate != "value" else f"{last}",
+                "value_at_deadline": median, "p05": float(d["value"].quantile(0.05)),
+                "p95": float(d["value"].quantile(0.95)), "margin": float(margin(median, g)),
+                "worst_value": float(d["worst_value"].median()) if every else np.nan,
+                "probability_met": k / n, "probability_ci_low": lo, "probability_ci_high": hi,
+                "period": period, "probability_met_period": float(d["met_period"].mean()) if every else np.nan,
                 "median_year_first_met": float(d["year_first_met"].median()) if d["year_first_met"].notna().any()
                 else np.nan,
                 "status": "modelled", "reason": "",

@@ -191,6 +191,8 @@ def compare_bundle(runs: list[ScenarioRun], baseline: ScenarioRun, lang: str = "
     goal_keys = _goal_charts(b, runs)
     b.tables["goal_matrix"] = tables.goal_matrix(runs, lang)
     b.sections.append((label("goal_matrix", lang), goal_keys + ["goal_matrix"]))
+    b.tables["commitment_matrix"] = tables.goal_matrix(runs, lang, kind="commitment")
+    b.sections.append((label("commitments", lang), ["commitment_matrix"]))
 
     b.sections.append((label("trajectories", lang), _trajectories(b, runs, colours, reps)))
 
@@ -229,10 +231,15 @@ def compare_bundle(runs: list[ScenarioRun], baseline: ScenarioRun, lang: str = "
 
 
 def headline(run: ScenarioRun, lang: str) -> str:
-    """One sentence: how many modelled targets are met, uncertain, unlikely."""
-    p = run.goals.loc[run.goals["status"] == "modelled", "probability_met"].astype(float)
-    return label("headline_line", lang, n=len(p), met=int((p >= 0.9).sum()),
+    """How many modelled outcome targets are met, uncertain, unlikely; then the commitments apart."""
+    p = tables.goal_rows(run, "outcome")["probability_met"].astype(float)
+    text = label("headline_line", lang, n=len(p), met=int((p >= 0.9).sum()),
                  uncertain=int(((p > 0.1) & (p < 0.9)).sum()), unmet=int((p <= 0.1).sum()))
+    c = tables.goal_rows(run, "commitment")["probability_met"].astype(float)
+    if len(c):
+        text += ("" if lang == "zh" else " ") + label("headline_commitments", lang, n=len(c),
+                                                      kept=int((c >= 0.9).sum()))
+    return text
 
 
 def report_bundle(run: ScenarioRun, lang: str = "zh", window_start: int | None = None) -> Bundle:
@@ -246,6 +253,8 @@ def report_bundle(run: ScenarioRun, lang: str = "zh", window_start: int | None =
                              text=str(run.scenario["description"]).strip()))
     b.tables["verdicts"] = tables.verdict_table(run, lang)
     b.sections.append((label("headline", lang), _goal_charts(b, [run]) + ["verdicts"]))
+    b.tables["commitments"] = tables.verdict_table(run, lang, kind="commitment")
+    b.sections.append((label("commitments", lang), ["commitments"]))
     b.sections.append((label("trajectories", lang), _trajectories(b, [run], _colours([run], None),
                                                                   run.replications)))
     b.sections.append((label("budget", lang), _budget(b, [run], wins)))

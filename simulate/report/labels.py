@@ -158,6 +158,31 @@ UI: dict[str, tuple[str, str]] = {
     "headline_line": ("{n}项可模拟目标中，{met}项达成概率≥90%，{uncertain}项介于10%–90%，{unmet}项≤10%。",
                       "Of {n} modelled targets, {met} are met with P ≥ 0.9, {uncertain} have 0.1 < P < 0.9, "
                       "{unmet} have P ≤ 0.1."),
+    "headline_commitments": ("另有{n}项政府承诺（情景自身的设定，按实际拨付或执行判定，不计入上述目标）："
+                             "{kept}项达成概率≥90%。",
+                             "Besides, {n} commitments (settings the scenario itself makes, judged on what is actually "
+                             "paid or done, not counted above): {kept} kept with P ≥ 0.9."),
+    # outcomes and commitments
+    "commitments": ("政府承诺的落实", "Commitments kept"),
+    "commitment_matrix": ("政府承诺落实矩阵", "Commitment matrix"),
+    "commitment_note": ("政府承诺是情景自身的设定（如生均拨款、地方教育附加用于职教的比例），"
+                        "按实际拨付或执行判定，单列于成果目标之外。",
+                        "Commitments are settings the scenario itself makes (per-student funding, the surcharge "
+                        "earmark), judged on what is actually paid or done and kept apart from the outcome targets."),
+    "judged_region": ("判定所用数据", "Judged on"),
+    "margin": ("差距（取值−目标）", "Margin (value − target)"),
+    "p_met_plan": ("规划期内每年达成概率", "P(met every year of the plan period)"),
+    "fixed_because": ("无论杠杆如何均不变的原因", "Fixed whatever the levers, because"),
+    "fixed_note": ("† 在文件支持的杠杆范围内无法改变的目标，原因见表中说明。",
+                   "† a goal no lever setting the documents support can move; the reason is given in the table."),
+    "sum_from": ("{deadline}（自{start}年起累计）", "{deadline} (sum from {start})"),
+    "change_since": ("{deadline}（较{start}年的变化）", "{deadline} (change since {start})"),
+    "value_of": ("{deadline}（以{year}年数值判定）", "{deadline} (value of {year})"),
+    "standing_in": ("{region}（代{issuer}判定）", "{region} (standing in for {issuer})"),
+    "not_separate": ("{region}（{sub}未单列）", "{region} ({sub} not recorded separately)"),
+    "issuer_hunan": ("湖南省", "Hunan"),
+    "issuer_jilin": ("吉林省", "Jilin"),
+    "issuer_national": ("全国", "national"),
     "matched_graduates": ("对口就业毕业生", "Matched graduates"),
     "budget_note": ("金额为各次模拟的中位数；窗口合计为逐次模拟求和后的中位数。"
                     "成本效果比 = 公共成本增量均值 ÷ 效果增量均值（配对）。",

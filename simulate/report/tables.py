@@ -13,12 +13,20 @@ import numpy as np
 import pandas as pd
 
 from simulate.report import metrics
-from simulate.report.labels import goal_name, label
+from simulate.report.labels import UI, goal_name, label
 from simulate.report.runs import DEFAULT_SOURCE, ScenarioRun
 
 IDENTITY_KEYS = frozenset({"name", "title_zh", "title_en", "description", "seed"})
 """Top-level keys that name a scenario rather than set a lever (the run seed is reported apart)."""
 EVERY_YEAR = re.compile(r"^(\d{4}) \(every year from (\d{4})\)$")
+DEADLINE_FORMS = (
+    (re.compile(r"^(\S+) \(sum from (\d{4})\)$"), "sum_from", ("deadline", "start")),
+    (re.compile(r"^(\S+) \(change since (\d{4})\)$"), "change_since", ("deadline", "start")),
+    (re.compile(r"^(\S+) \(value of (\d{4})\)$"), "value_of", ("deadline", "year")),
+)
+"""Other deadline texts of ``goals.csv`` (simulate.goals.verdicts.deadline_label) and their labels."""
+STANDING_IN = re.compile(r"^(\S+) \(standing in for (\S+)\)$")
+NOT_SEPARATE = re.compile(r"^(\S+) \((\S+) not recorded separately\)$")
 MONEY_SCALE = {"zh": 1e8, "en": 1e6}
 """Money is shown in 亿元 (zh) or million yuan (en)."""
 
@@ -115,17 +123,67 @@ def lever_differences(runs: list[ScenarioRun], lang: str) -> pd.DataFrame:
 
 
 def deadline_text(deadline: str, lang: str) -> str:
-    """``2030 (every year from 2025)`` in the chosen language."""
-    m = EVERY_YEAR.match(str(deadline))
-    return label("every_year_from", lang, year=m.group(1), start=m.group(2)) if m else str(deadline)
+    """``2030 (every year from 2025)``, ``2025 (sum from 2023)``, … in the chosen language."""
+    text = str(deadline)
+    m = EVERY_YEAR.match(text)
+    if m:
+        return label("every_year_from", lang, year=m.group(1), start=m.group(2))
+    for pattern, key, names in DEADLINE_FORMS:
+        m = pattern.match(text)
+        if m:
+            return label(key, lang, **dict(zip(names, m.groups(), strict=True)))
+    return text
 
 
-def goal_long(runs: list[ScenarioRun]) -> pd.DataFrame:
+def _place(name: str, lang: str, places: dict[str, tuple[str, str]]) -> str:
+    if f"issuer_{name}" in UI:
+        return label(f"issuer_{name}", lang)
+    zh, en = places.get(name, (name, name.replace("_", " ").title()))
+    return zh if lang == "zh" else en
+
+
+def judged_region_text(text: object, lang: str, scenario: dict | None = None) -> str:
+    """Whose figures a goal is judged on, in ``lang`` (``jiangxi (standing in for hunan)`` → 江西省（代湖南省判定）)."""
+    if not isinstance(text, str) or not text:
+        return "—"
+    region = (scenario or {}).get("region") or {}
+    places = {str(region.get("name")): (region.get("name_zh") or str(region.get("name")),
+                                        str(region.get("name")).replace("_", " ").title())}
+    for sub in region.get("subregions") or []:
+        places[sub["name"]] = (sub.get("name_zh") or sub["name"], sub["name"].replace("_", " ").title())
+    m = STANDING_IN.match(text)
+    if m:
+        return label("standing_in", lang, region=_place(m.group(1), lang, places),
+                     issuer=_place(m.group(2), lang, places))
+    m = NOT_SEPARATE.match(text)
+    if m:
+        return label("not_separate", lang, region=_place(m.group(1), lang, places),
+                     sub=_place(m.group(2), lang, places))
+    return _place(text, lang, places)
+
+
+def goal_rows(run: ScenarioRun, kind: str = "outcome") -> pd.DataFrame:
+    """The modelled goals of one kind from a run's ``goals.csv`` (an older file without ``kind``: all outcomes)."""
+    g = run.goals
+    if "value_at_deadline" not in g and "median_value" in g:
+        g = g.rename(columns={"median_value": "value_at_deadline"})
+    kinds = g["kind"] if "kind" in g else pd.Series("outcome", index=g.index)
+    return g[(g["status"] == "modelled") & (kinds == kind)].reset_index(drop=True)
+
+
+def fixed_text(run: ScenarioRun, goal_id: str, csv_text: object, lang: str) -> str:
+    """A goal's ``fixed_because`` in ``lang`` (the catalogue's; else the English text of ``goals.csv``)."""
+    for g in run.goal_defs or ():
+        if g.id == goal_id:
+            return (g.fixed_because_zh if lang == "zh" else g.fixed_because) or ""
+    return csv_text if isinstance(csv_text, str) else ""
+
+
+def goal_long(runs: list[ScenarioRun], kind: str = "outcome") -> pd.DataFrame:
     """``goal_id, deadline, scenario, p_met, ci_low, ci_high, year_met, proxy, order`` of modelled goals."""
     parts = []
     for run in runs:
-        g = run.goals
-        g = g[g["status"] == "modelled"].reset_index(drop=True)
+        g = goal_rows(run, kind)
         parts.append(pd.DataFrame({
             "goal_id": g["goal_id"], "deadline": g["deadline"].astype(str), "scenario": run.name,
             "p_met": g["probability_met"].astype(float), "ci_low": g["probability_ci_low"].astype(float),
@@ -134,19 +192,27 @@ def goal_long(runs: list[ScenarioRun]) -> pd.DataFrame:
             "proxy": g["proxy"].astype(str).str.lower().isin(["true", "1"]), "order": np.arange(len(g)),
         }))
     long = pd.concat(parts, ignore_index=True)
+    if long.empty:
+        return long.drop(columns="order").assign(rank=pd.Series(dtype=int))
     first = long.groupby(["goal_id", "deadline"], sort=False)["order"].min().rename("rank")
     return long.drop(columns="order").join(first, on=["goal_id", "deadline"]).sort_values(["rank", "scenario"])
 
 
 def goal_row_label(goal_id: str, deadline: str, proxy: bool, lang: str, goals=()) -> str:
-    """``name · deadline`` with ``＊`` (``*``) in front of a proxy."""
+    """``name · deadline`` with ``＊`` (``*``) in front of a proxy and ``†`` in front of a fixed goal."""
     mark = "＊" if lang == "zh" else "*"
-    return f"{mark if proxy else ''}{goal_name(goal_id, lang, goals or None)} · {deadline_text(deadline, lang)}"
+    fixed = "†" if any(g.id == goal_id and g.fixed_because for g in goals or ()) else ""
+    return (f"{fixed}{mark if proxy else ''}{goal_name(goal_id, lang, goals or None)} · "
+            f"{deadline_text(deadline, lang)}")
 
 
-def goal_matrix(runs: list[ScenarioRun], lang: str) -> pd.DataFrame:
-    """Goal × scenario: P(met) and median year met for each scenario (proxies marked)."""
-    long = goal_long(runs)
+def goal_matrix(runs: list[ScenarioRun], lang: str, kind: str = "outcome") -> pd.DataFrame:
+    """Goal × scenario: P(met) and median year met for each scenario (proxies marked).
+
+    ``kind="outcome"`` lists the outcome goals with any ``fixed_because``; ``kind="commitment"`` the
+    commitments, which have their own table.
+    """
+    long = goal_long(runs, kind)
     goals = next((r.goal_defs for r in runs if r.goal_defs), ())
     keys = long.drop_duplicates(["goal_id", "deadline"])[["goal_id", "deadline", "proxy"]]
     out = pd.DataFrame({
@@ -155,6 +221,13 @@ def goal_matrix(runs: list[ScenarioRun], lang: str) -> pd.DataFrame:
         label("deadline", lang): [deadline_text(d, lang) for d in keys["deadline"]],
         label("proxy", lang): keys["proxy"].to_numpy(),
     })
+    if kind == "outcome":
+        csv = {}
+        for run in runs:
+            g = goal_rows(run, kind)
+            if "fixed_because" in g:
+                csv.update(zip(g["goal_id"], g["fixed_because"], strict=True))
+        out[label("fixed_because", lang)] = [fixed_text(runs[0], i, csv.get(i), lang) for i in keys["goal_id"]]
     prob_cols = []
     for run in runs:
         own = long[long["scenario"] == run.name].set_index(["goal_id", "deadline"])
@@ -165,8 +238,9 @@ def goal_matrix(runs: list[ScenarioRun], lang: str) -> pd.DataFrame:
         years = own["year_met"].reindex(idx).round()
         out[label("col_of", lang, name=label("median_year_met", lang), scenario=title)] = pd.array(years, dtype="Int64")
         prob_cols.append(col)
-    out.attrs.update(title=label("goal_matrix", lang), caption=label("proxy_note", lang),
-                     probability_columns=prob_cols)
+    caption = label("proxy_note", lang) if kind == "outcome" else label("commitment_note", lang)
+    out.attrs.update(title=label("goal_matrix" if kind == "outcome" else "commitment_matrix", lang),
+                     caption=caption, probability_columns=prob_cols)
     return out
 
 
@@ -266,25 +340,42 @@ def _num_or_text(value: object) -> object:
         return str(value)
 
 
-def verdict_table(run: ScenarioRun, lang: str) -> pd.DataFrame:
-    """One scenario's modelled goals: target, value bands, P(met) with its interval, median year met."""
-    g = run.goals[run.goals["status"] == "modelled"]
+def verdict_table(run: ScenarioRun, lang: str, kind: str = "outcome") -> pd.DataFrame:
+    """One scenario's modelled goals of one kind: whose figures, target, value, margin, P(met), year met.
+
+    Outcomes carry their ``fixed_because`` where the catalogue gives one; commitments (``kind="commitment"``)
+    are a table of their own.
+    """
+    g = goal_rows(run, kind)
+
+    def col(name: str) -> pd.Series:
+        return g[name] if name in g else pd.Series(np.nan, index=g.index)
+
     out = pd.DataFrame({
         label("goal_id", lang): g["goal_id"].to_numpy(),
         label("goal", lang): [goal_name(i, lang, run.goal_defs or None) for i in g["goal_id"]],
         label("deadline", lang): [deadline_text(d, lang) for d in g["deadline"].astype(str)],
+        label("judged_region", lang): [judged_region_text(t, lang, run.scenario) for t in col("judged_region")],
         label("proxy", lang): g["proxy"].astype(str).str.lower().isin(["true", "1"]).to_numpy(),
         label("target", lang): [_num_or_text(t) for t in g["target"]],
-        label("median_value", lang): g["median_value"].astype(float).to_numpy(),
+        label("median_value", lang): col("value_at_deadline").astype(float).to_numpy(),
+        label("margin", lang): col("margin").astype(float).to_numpy(),
         label("p05_value", lang): g["p05"].astype(float).to_numpy(),
         label("p95_value", lang): g["p95"].astype(float).to_numpy(),
         label("p_met", lang): g["probability_met"].astype(float).to_numpy(),
         label("ci_low", lang): g["probability_ci_low"].astype(float).to_numpy(),
         label("ci_high", lang): g["probability_ci_high"].astype(float).to_numpy(),
+        label("p_met_plan", lang): col("probability_met_period").astype(float).to_numpy(),
         label("median_year_met", lang): pd.array(pd.to_numeric(g["median_year_first_met"], errors="coerce").round(),
                                                  dtype="Int64"),
         label("source", lang): g["source"].astype(str).to_numpy(),
     })
-    out.attrs.update(title=label("verdicts", lang), caption=label("proxy_note", lang),
-                     probability_columns=[label("p_met", lang)])
+    if kind == "outcome":
+        out[label("fixed_because", lang)] = [fixed_text(run, i, t, lang) for i, t in
+                                             zip(g["goal_id"], col("fixed_because"), strict=True)]
+        title, caption = label("verdicts", lang), label("proxy_note", lang) + " " + label("fixed_note", lang)
+    else:
+        title, caption = label("commitments", lang), label("commitment_note", lang)
+    out.attrs.update(title=title, caption=caption,
+                     probability_columns=[label("p_met", lang), label("p_met_plan", lang)])
     return out

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from simulate.goals.catalogue import Goal
-from simulate.goals.verdicts import MILESTONES, judge
+from simulate.goals.verdicts import judge, judged_indicators, verdict_years
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,7 @@ def slug(text: str) -> str:
 
 def goal_years(g: Goal, base_year: int, horizon: int) -> list[int]:
     """The years :func:`judge` gives a verdict for (the deadline; every milestone for every-year rules)."""
-    years = [y for y in MILESTONES if y >= g.deadline.year] if g.aggregate == "every_year" else [g.deadline.year]
-    return [y for y in years if base_year <= y <= horizon]
+    return verdict_years(g, base_year, horizon)
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
@@ -127,8 +126,7 @@ def cell_values(frame: pd.DataFrame, plan: OutcomePlan) -> dict[str, float]:
 
 def goal_rows(frame: pd.DataFrame, plan: OutcomePlan) -> pd.DataFrame:
     """The part of a run's frame the goals are judged on (their metrics, totals only)."""
-    metrics = {g.metric for g in plan.goals}
-    return frame[frame["indicator"].isin(metrics) & (frame["dimension"] == "total")]
+    return frame[frame["indicator"].isin(judged_indicators(plan.goals)) & (frame["dimension"] == "total")]
 
 
 def goal_values(parts: list[pd.DataFrame], plan: OutcomePlan) -> list[dict[str, float]]:

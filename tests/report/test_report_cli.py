@@ -13,8 +13,8 @@ import pytest
 
 from simulate.cli.main import main
 
-TABLES = ("lever_differences", "goal_matrix", "trajectories", "differences", "budget", "cost_effectiveness",
-          "assumptions")
+TABLES = ("lever_differences", "goal_matrix", "commitment_matrix", "trajectories", "differences", "budget",
+          "cost_effectiveness", "assumptions")
 
 
 def _csv(folder, name):
@@ -94,7 +94,7 @@ def test_goal_matrix_matches_each_runs_goals_csv(run_folders, compare_dirs):
     matrix = _csv(compare_dirs["en"], "goal_matrix")
     for key, title in (("base", "Small baseline"), ("funding", "Small: higher per-student funding")):
         goals = pd.read_csv(run_folders[key] / "goals.csv")
-        goals = goals[goals.status == "modelled"]
+        goals = goals[(goals.status == "modelled") & (goals.kind == "outcome")]
         assert np.allclose(matrix[f"P(met) | {title}"].to_numpy(), goals["probability_met"].to_numpy())
         years = matrix[f"Median year met | {title}"].to_numpy(dtype=float)
         expected = goals["median_year_first_met"].round().to_numpy(dtype=float)
@@ -176,13 +176,17 @@ def test_report_briefs_one_run_folder_with_its_assumptions(run_folders, tmp_path
     summary = json.loads((run_folders["base"] / "summary.json").read_text())
     assumptions = _csv(tmp_path, "assumptions")
     assert set(assumptions["Parameter"]) == set(summary["assumptions"]) and len(assumptions) > 0
-    verdicts = _csv(tmp_path, "verdicts")
+    verdicts, commitments = _csv(tmp_path, "verdicts"), _csv(tmp_path, "commitments")
     goals = pd.read_csv(run_folders["base"] / "goals.csv")
-    assert len(verdicts) == (goals.status == "modelled").sum()
-    assert {p.stem for p in (tmp_path / "tables").glob("*.csv")} == {"verdicts", "trajectories", "budget",
-                                                                     "assumptions"}
+    modelled = goals[goals.status == "modelled"]
+    assert len(verdicts) == (modelled.kind == "outcome").sum()
+    assert len(commitments) == (modelled.kind == "commitment").sum()
+    assert set(commitments["Goal id"]) == set(modelled.goal_id[modelled.kind == "commitment"])
+    assert {"Judged on", "Margin (value − target)", "Fixed whatever the levers, because"} <= set(verdicts.columns)
+    assert {p.stem for p in (tmp_path / "tables").glob("*.csv")} == {"verdicts", "commitments", "trajectories",
+                                                                     "budget", "assumptions"}
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Labelled assumptions" in page and "modelled targets" in page
+    assert "Labelled assumptions" in page and "modelled targets" in page and "Commitments kept" in page
     assert "modelled targets" in capsys.readouterr().out
 
 
