@@ -10,7 +10,8 @@ import pytest
 from simulate.goals.catalogue import PENDING_INDICATORS, SEEDS_FILES, Goal, load_catalogue, scenario_goals
 from simulate.goals.verdicts import wilson_interval
 from simulate.results.indicators import INDICATORS
-from simulate.results.record import ORDER_CLASS_STANDARD
+from simulate.policy.order_classes import STANDARD as ORDER_CLASS_STANDARD
+from simulate.policy.training_bases import STANDARD as BASES_STANDARD
 from simulate.scenario.schema import GoalSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,6 +130,11 @@ def test_order_class_standard_is_the_plans_tiers_not_the_lever():
     tiers = [goals[f"nc.order_classes.{t}"] for t in ("tier_a", "tier_b", "other")]
     written = [max(n for n in doc_numbers(g.text_zh) if n < 10) for g in tiers]
     assert tuple(written) == ORDER_CLASS_STANDARD == (5, 3, 2)
+
+
+def test_bases_standard_is_the_plans_three_per_major_not_the_lever():
+    goal = {g.id: g for g in load_catalogue()}["nc.training_bases.per_major"]
+    assert 3 in doc_numbers(goal.text_zh) and BASES_STANDARD == 3
 
 
 def test_every_goal_has_a_kind_and_commitments_are_the_governments_own_settings():
