@@ -137,18 +137,18 @@ def _merge(w: World, pairs: np.ndarray) -> None:
         if opened.size:
             w.add_cells(np.full(opened.size, dst[k]), opened)
         s.offers[dst[k]] |= s.offers[src[k]]
-        s.consortium[dst[k]] |= s.consortium[src[k]]
+        w.consortia.memberships[dst[k]] += w.consortia.memberships[src[k]]
         s.industrial_college[dst[k]] |= s.industrial_college[src[k]]
     s.plan[src] = 0
     s.bases[src] = 0
     s.offers[src] = False
     s.active[src] = False
-    s.consortium[src] = False
+    w.consortia.memberships[src] = 0
     s.industrial_college[src] = False
     remap = np.arange(s.n)
     remap[src] = dst
     t.school[:] = remap[t.school]
-    w.consortia.member = s.consortium
+    s.consortium = w.consortia.member
 
 
 def graduate_july(w: World) -> None:
@@ -283,7 +283,7 @@ def account_december(w: World) -> None:
                                    w.uniform("december", "part_time_round", s.n))
     engaged = tch.engage_part_time(t, engage, y)
     w.months = t.practice_months(rule.window_years, y % tch.WINDOW)
-    w.staff = tch.tally(t, s.n, w.months, rule.months_required)
+    w.staff = tch.tally(t, s.n, w.months, rule.months_required, rule.window_years)
     _institutions(w, ratio, money.funded_share)
     trained = float((f.weight * f.employees * certificate_subsidy.training_share(f, sc, y)).sum())
     w.flows.budget.cost = replace(w.flows.budget.cost, subsidies=certificate_subsidy.subsidy_paid(trained, sc, y))
@@ -305,14 +305,12 @@ def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) 
                                    funded_share, cap_rm, s.subregion, lost, w.uniform("december", "bases_round", s.n),
                                    inst.own_base_share)
     coop_r = np.bincount(f.subregion, weights=f.weight * f.participating, minlength=n_r)
-    partners = inst_mod.partner_firms(coop_r, w.in_school().astype(float), s.subregion)
+    partners = inst_mod.partner_firms(coop_r, s.active, s.subregion)
     c = w.consortia
-    dissolved = binomial(c.count, inst.consortium_dissolution_rate,
-                         draw("consortia_dissolved", np.arange(c.count.size)))
-    inst_mod.update(c, s.level, s.subregion, s.active, partners, inst.consortium_formation_rate,
-                    inst.consortium_partner_firms, inst.consortium_dissolution_rate, inst.consortium_join_rate,
-                    w.uniform("december", "consortium_form", s.n), w.uniform("december", "consortium_join", s.n),
-                    w.uniform("december", "consortium_leave", s.n), dissolved)
+    ended = binomial(c.memberships, inst.consortium_dissolution_rate, draw("consortia_ended", np.arange(s.n)))
+    inst_mod.update(c, s.active, partners, inst.consortium_formation_rate, inst.consortium_partner_firms,
+                    inst.consortium_join_rate, ended, draw("consortium_form", np.arange(s.n)),
+                    draw("consortium_join", np.arange(s.n)))
     s.consortium = c.member
     s.industrial_college = s.active & inst_mod.industrial_colleges(s.industrial_college, partners,
                                                                   inst.industrial_college_partners)

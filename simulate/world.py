@@ -19,7 +19,7 @@ from simulate.agents.enterprises import (
     logistic,
     synthesise_enterprises,
 )
-from simulate.agents.institutions import Consortia, base_consortia
+from simulate.agents.institutions import Consortia
 from simulate.agents.schools import Schools, synthesise_schools
 from simulate.agents.teachers import WINDOW, StaffCounts, Teachers, tally
 from simulate.alloc import largest_remainder
@@ -125,10 +125,8 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
     rel = rel / rel.sum(axis=1, keepdims=True)
     inst = sc.behaviour.institutions
     ri = streams.get(y0, "synthesis", "institutions")
-    schools.consortium[:] = ri.random(n_s) < inst.base_membership
-    consortia = Consortia(count=base_consortia(schools.level, schools.subregion, len(LEVELS),
-                                               len(sc.region.subregions), inst.base_consortia_per_school),
-                          member=schools.consortium)
+    consortia = Consortia(memberships=(ri.random(n_s) < inst.base_membership).astype(np.int64))
+    schools.consortium[:] = consortia.member
     per_school = np.full(n_s, inst.base_bases_per_school)
     schools.bases[:] = largest_remainder(np.floor(per_school + ri.random(n_s)).astype(np.int64),
                                          schools.offers.astype(float))
@@ -145,7 +143,7 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
         cells=np.flatnonzero(np.broadcast_to(
             schools.offers[:, :, None, None] & (np.arange(n_g)[None, None, :, None] < years[:, None, None, None]),
             students.shape)),
-        staff=tally(teachers, n_s, months, rule.months_required), months=months,
+        staff=tally(teachers, n_s, months, rule.months_required, rule.window_years), months=months,
         operations_std=operations_standard(sc), development_std=development_standard(sc), usage=usage,
     )
 

@@ -219,7 +219,9 @@ class StaffCounts:
         dual: dual-qualified specialty teachers (双师型).
         part_time: enterprise part-time teachers (兼职教师).
         compliant: specialty teachers meeting the practice rule in its window.
-        third_year: full-time teachers who completed their third year of service this year.
+        due: specialty teachers whose window has run (service ≥ the window's years), bound by the rule.
+        due_compliant: of those, the ones meeting the rule.
+        third_year: specialty teachers who completed their third year of service this year.
         third_year_early_ok: of those, the ones with the required months of practice in their first three years.
     """
 
@@ -228,29 +230,35 @@ class StaffCounts:
     dual: np.ndarray
     part_time: np.ndarray
     compliant: np.ndarray
+    due: np.ndarray
+    due_compliant: np.ndarray
     third_year: np.ndarray
     third_year_early_ok: np.ndarray
 
 
-def tally(t: Teachers, n_schools: int, months: np.ndarray, months_required: int) -> StaffCounts:
+def tally(t: Teachers, n_schools: int, months: np.ndarray, months_required: int, window_years: int) -> StaffCounts:
     """Per-school counts of every teacher kind, with practice compliance judged on ``months``."""
-    return counts_by_kind(t, n_schools, months >= months_required, t.early_practice >= months_required)
+    return counts_by_kind(t, n_schools, months >= months_required, t.early_practice >= months_required,
+                          t.service >= window_years)
 
 
-def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray) -> StaffCounts:
+def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray,
+                   due: np.ndarray) -> StaffCounts:
     """Per-school counts of every teacher kind the recorder reports, in one pass over the records.
 
     Args:
         compliant: per record, meets the practice rule in the current window.
         early_ok: per record, did the required months in the first three years of service.
+        due: per record, the rule's window has run (service ≥ its years).
     """
     u8 = np.uint8
     code = (t.part_time.view(u8) | (t.professional.view(u8) << u8(1)) | (t.dual.view(u8) << u8(2))
-            | (compliant.view(u8) << u8(3)) | ((t.service == 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5)))
-    code[~t.active] = 64  # a bucket for empty slots, dropped below
-    table = np.bincount(t.school * 65 + code, minlength=n_schools * 65).reshape(n_schools, 65)[:, :64]
-    c = np.arange(64)
-    pt, prof, dual, comp, third, early = ((c >> k) & 1 == 1 for k in range(6))
+            | (compliant.view(u8) << u8(3)) | ((t.service == 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5))
+            | (due.view(u8) << u8(6)))
+    code[~t.active] = 128  # a bucket for empty slots, dropped below
+    table = np.bincount(t.school * 129 + code, minlength=n_schools * 129).reshape(n_schools, 129)[:, :128]
+    c = np.arange(128)
+    pt, prof, dual, comp, third, early, bound = ((c >> k) & 1 == 1 for k in range(7))
 
     def pick(sel: np.ndarray) -> np.ndarray:
         return table[:, sel].sum(axis=1)
@@ -261,6 +269,8 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
         dual=pick(~pt & prof & dual),
         part_time=pick(pt),
         compliant=pick(~pt & prof & comp),
-        third_year=pick(~pt & third),
-        third_year_early_ok=pick(~pt & third & early),
+        due=pick(~pt & prof & bound),
+        due_compliant=pick(~pt & prof & bound & comp),
+        third_year=pick(~pt & prof & third),
+        third_year_early_ok=pick(~pt & prof & third & early),
     )

@@ -294,6 +294,8 @@ class Enterprises(Strict):
     staff_training_base: Share = Field(description="employees trained per year in a firm that does not cooperate")
     staff_training_participant: Share = Field(description="employees trained per year in a cooperating firm")
     training_cost_per_employee: Yuan = Field(description="cost of one employee's certified training")
+    certified_share_of_trained: Share = Field(
+        description="share of trained employees who earn a vocational certificate the subsidy pays for")
     training_subsidy_elasticity: float = Field(
         ge=0, le=5, description="training share × (cost / (cost − subsidy))^ε")
     revenue_noise: float = Field(ge=0, le=1, description="sd of firm-level revenue growth shocks")
@@ -305,13 +307,15 @@ class Institutions(Strict):
     order_class_size: int = Field(ge=5, le=100, description="students per order class")
     apprenticeship_of_joint: Share = Field(
         description="share of joint-training entrants in apprenticeship (vs order class)")
-    base_consortia_per_school: float = Field(ge=0, le=10, description="consortia per school in the base year")
+    consortium_overlap: float = Field(
+        ge=1, le=20, description="schools of one level and sub-region taking part in the same consortium")
     consortium_formation_rate: Share = Field(
         description="yearly chance a school forms a new consortium when it has the reference partner firms")
     consortium_partner_firms: float = Field(gt=0, description="partner firms per school at the formation rate")
-    consortium_dissolution_rate: Share = Field(description="yearly chance a consortium dissolves")
+    consortium_dissolution_rate: Share = Field(description="yearly chance a school's membership of a consortium ends")
     base_membership: Share = Field(description="share of schools in a group or consortium in the base year")
-    consortium_join_rate: Share = Field(description="yearly chance a school outside every consortium joins one")
+    consortium_join_rate: Share = Field(
+        description="yearly chance a school joins one more consortium, at the reference partner firms")
     base_bases_per_school: float = Field(ge=0, le=100, description="practice/training bases per school, base year")
     base_attrition: Share = Field(description="yearly share of training bases lost (partner leaves, equipment ages)")
     own_base_share: Share = Field(
