@@ -256,8 +256,7 @@ def account_december(w: World) -> None:
     draw = w.draws("december")
     certified = teacher_practice.certify(t, months, rule.months_required, bt.certification_rate, money.funded_share,
                                          draw)
-    retired, quit_ = tch.retire_and_quit(t, bt.retirement_age_male.at(y), bt.retirement_age_female.at(y),
-                                         bt.attrition_rate, draw)
+    retired, quit_ = tch.retire_and_quit(t, bt.retirement_age_male.at(y), bt.retirement_age_female.at(y), y, draw)
     in_school = w.in_school()
     full = t.active & ~t.part_time
     ft = np.bincount(t.school[full], minlength=s.n)
@@ -343,21 +342,24 @@ def _decide(w: World, year: int) -> tuple[float, float]:
                       where=staff > 0)
     hires = np.divide(100.0 * w.market.vacancies, staff, out=np.zeros(n_i), where=staff > 0) \
         if w.market is not None else np.zeros(n_i)
-    util = (f.intercept + b.participation_size * f.large + b.participation_benefit * nb
+    large = f.large
+    util = (f.intercept + b.participation_size * large + b.participation_benefit * nb
             + b.participation_peers * peers[f.industry] + b.participation_hires * hires[f.industry] / 100)
-    u_join = w.uniform("december", "firm_join", f.size)
-    u_exit = w.uniform("december", "firm_exit", f.size)
-    u_cert = w.uniform("december", "firm_certify", f.size)
-    joins = (f.state == ent.NONE) & (u_join < ent.logistic(util))
-    base_exit = np.where(f.state == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
-    exit_p = np.clip(base_exit * np.exp(-b.participation_benefit * (nb - f.nb_base)), 0.0, 1.0)
-    leaves = f.participating & (u_exit < exit_p)
-    certify = (f.state == ent.COOPERATING) & ~leaves & f.large & (u_cert < b.certification_rate)
+    draw = w.draws("december")
+    out = np.flatnonzero(f.state == ent.NONE)
+    joins = out[draw("firm_join", out) < ent.logistic(util[out])]
+    part = np.flatnonzero(f.participating)
+    base_exit = np.where(f.state[part] == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
+    exit_p = base_exit * np.exp(-b.participation_benefit * (nb[part] - f.nb_base[part]))
+    leaves = part[draw("firm_exit", part) < exit_p]
+    coop = np.flatnonzero((f.state == ent.COOPERATING) & large)
+    certify = coop[draw("firm_certify", coop) < b.certification_rate]
+    certify = np.setdiff1d(certify, leaves, assume_unique=True)
     f.state[joins] = ent.COOPERATING
     f.state[leaves] = ent.NONE
     f.state[certify] = ent.CERTIFIED
     f.investment = np.where(f.participating, invest, 0.0)
-    return float((f.weight * joins).sum()), float((f.weight * leaves).sum())
+    return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
 
 
 def _compound(path, base_year: int, year: int) -> float:

@@ -21,7 +21,7 @@ from simulate.agents.enterprises import (
 )
 from simulate.agents.institutions import Consortia
 from simulate.agents.schools import Schools, synthesise_schools
-from simulate.agents.teachers import WINDOW, StaffCounts, Teachers, tally
+from simulate.agents.teachers import WINDOW, StaffCounts, Teachers, quit_years, tally
 from simulate.alloc import largest_remainder
 from simulate.flows import YearFlows
 from simulate.market.labour import MarketOutcome
@@ -215,7 +215,8 @@ def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray, r
     retire = np.where(female, bt.retirement_age_female.at(sc.base_year), bt.retirement_age_male.at(sc.base_year))
     age = np.floor(bt.entry_age + r.random(n) * (retire - bt.entry_age)).astype(np.int16)
     service = np.maximum(age - bt.entry_age, 0).astype(np.int16)
-    slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, service=service)
+    slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, service=service,
+                  quit_year=quit_years(sc.base_year, bt.attrition_rate, r.random(n)))
     rule = sc.levers.teacher_practice
     window = min(rule.window_years, WINDOW)
     # practice histories: dual-qualified teachers and a share of the others met the rule in some year of
@@ -265,7 +266,7 @@ def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np
     n_i = len(ind)
     staff = f.by_industry(f.employees, n_i)
     peers = np.full(n_i, target)
-    for _ in range(4):  # peers (staff-weighted participation by industry) and intercept as a fixed point
+    for _ in range(3):  # peers (staff-weighted participation by industry) and intercept as a fixed point
         util = own + b.participation_peers * peers[f.industry]
         f.intercept = _stationary_intercept(util, f.weight, exit_p, target)
         j = logistic(f.intercept + util)
@@ -293,8 +294,10 @@ def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarr
         j = logistic(a + util)
         p = j / (j + exit_p)
         gap = float((weight * p).sum()) / total - target
+        if abs(gap) < 1e-7 * target:
+            break
         slope = float((weight * p * (1 - p) * (1 - j)).sum()) / total  # d p / d a = p(1−p)(1−j)
-        if abs(gap) < 1e-10 or slope <= 0:
+        if slope <= 0:
             break
         a -= max(min(gap / slope, 5.0), -5.0)
     return a
