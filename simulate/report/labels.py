@@ -125,6 +125,15 @@ UI: dict[str, tuple[str, str]] = {
     "unit_persons": ("人", "persons"),
     "unit_share": ("比例", "share"),
     "unit_ratio": ("比率", "ratio"),
+    "lever_matrix_title": ("各项杠杆取区间上限时对目标指标的影响（{year}年，配对差值中位数）",
+                           "Each lever at the top of its range: effect on goal indicators ({year}, median paired "
+                           "difference)"),
+    "lever_matrix_scale": ("相对基准", "vs base"),
+    "lever_matrix_note": ("每项杠杆单独取 scenarios/lever_ranges.yaml 的上限，其余保持情景设定；与基准情景同一种子、"
+                          "同一批模拟（共同随机数）。格中为相对变化，“·”表示90%区间包含0。",
+                          "Each lever alone at the top of its range in scenarios/lever_ranges.yaml, the others as "
+                          "the scenario sets them; same seed and replications as the base (common random numbers). "
+                          "Cells: relative change; “·” marks a 90% interval that includes zero."),
     "unit_count": ("个", "count"),
     "unit_enterprises": ("家", "enterprises"),
     "unit_yuan": ("元", "yuan"),
