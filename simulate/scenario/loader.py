@@ -34,7 +34,9 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 100_000
 MAX_LAYERS = 64
-SOURCED_KEYS = frozenset({"value", "source", "note", "unit", "quality"})
+SOURCED_KEYS = frozenset({"value", "source", "note", "unit", "quality", "range"})
+"""Keys of a sourced leaf ``{value, source[, note, unit, quality, range]}``; ``range: [low, high]`` is a
+plausible range beside the value (each bound in the value's own form, e.g. a dated path)."""
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
@@ -51,6 +53,8 @@ class Provenance:
         quality: Data-quality label.
         file: Scenario file that set the value.
         line: 1-based line of the value's key (or list item) in ``file``.
+        range: ``[low, high]`` plausible range beside the value (plain data in the value's own
+            form, e.g. two dated paths), for sweeps to sample; None when the leaf gives none.
     """
 
     source: str
@@ -59,6 +63,7 @@ class Provenance:
     quality: str | None = None
     file: str
     line: int
+    range: Any = None
 
 
 @dataclass(frozen=True)
@@ -277,9 +282,18 @@ class _Builder:
             elif text is not None or name == "source":
                 self.problem(node, path, f"{name!r} of a sourced value must be non-empty text")
         line = self.positions.get(path, (entries["value"][0].start_mark.line + 1, 0))[0]
+        bounds = None
+        if "range" in entries:
+            node = entries["range"][1]
+            known = set(self.positions)
+            bounds = self.build(node, path + ".range")
+            for key in set(self.positions) - known:  # the range is metadata, not a key of the scenario
+                del self.positions[key]
+            if not (isinstance(bounds, list) and len(bounds) == 2):
+                self.problem(node, path, "'range' of a sourced value must be a list [low, high]")
         self.sources[path] = Provenance(
             source=meta.get("source", ""), note=meta.get("note"), unit=meta.get("unit"),
-            quality=meta.get("quality"), file=self.file, line=line)
+            quality=meta.get("quality"), file=self.file, line=line, range=bounds)
         return self.build(entries["value"][1], path)
 
 
@@ -513,8 +527,8 @@ def dump_resolved(data: dict, sources: dict[str, Provenance]) -> str:
     """Write merged data as YAML with provenance attached as sourced leaves.
 
     Every value whose key path has a provenance is written as
-    ``{value: ..., source: ..., note: ..., unit: ..., quality: ...}`` (None
-    fields omitted), so :func:`parse_yaml` of the result gives back ``data``.
+    ``{value: ..., source: ..., note: ..., unit: ..., quality: ..., range: ...}``
+    (None fields omitted), so :func:`parse_yaml` of the result gives back ``data``.
 
     Args:
         data: Plain scenario data (e.g. ``Layered.data``).
@@ -532,7 +546,7 @@ def dump_resolved(data: dict, sources: dict[str, Provenance]) -> str:
         if prov is None:
             return value
         leaf = {"value": value, "source": prov.source}
-        leaf.update((k, getattr(prov, k)) for k in ("note", "unit", "quality")
+        leaf.update((k, getattr(prov, k)) for k in ("note", "unit", "quality", "range")
                     if getattr(prov, k) is not None)
         return leaf
 
