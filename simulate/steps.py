@@ -12,6 +12,7 @@ import numpy as np
 from simulate.agents import enterprises as ent
 from simulate.agents import teachers as tch
 from simulate.agents.cohorts import TRACKS, advance, allocate, joint_training_share
+from simulate.agents.intake import applicants as external_applicants
 from simulate.agents.schools import adjust_plan
 from simulate.market.labour import place_graduates, vacancies
 from simulate.policy.budget import january_budget
@@ -123,17 +124,8 @@ def graduate_july(w: World) -> None:
 def enrol_september(w: World) -> None:
     """September: new cohorts enter by plan, a share in order classes / apprenticeships (seats permitting)."""
     sc, y, s = w.sc, w.year, w.schools
-    intake = sc.region.intake
     inst = sc.behaviour.institutions
-    junior = intake.junior_graduates * sc.scale * _compound(intake.junior_graduates_growth, sc.base_year, y)
-    secondary_apps = junior * intake.vocational_share.at(y)
-    technical = intake.technical_share_of_secondary.at(y)
-    external = np.array([
-        secondary_apps * (1 - technical),
-        secondary_apps * technical,
-        intake.higher_external_applicants * sc.scale * _compound(intake.higher_external_growth, sc.base_year, y),
-        intake.undergraduate_external_applicants * sc.scale,
-    ])
+    external = external_applicants(sc, y)
     rc = w.rng["cohorts"]
     entrants = np.zeros_like(s.plan)
     for li in range(len(LEVELS)):
@@ -247,11 +239,3 @@ def _institutions(w: World) -> None:
     partners = coop_r[s.subregion] * np.divide(in_school, sub_students[s.subregion],
                                                out=np.zeros(s.n), where=sub_students[s.subregion] > 0)
     s.industrial_college |= partners >= inst.industrial_college_partners
-
-
-def _compound(path, base_year: int, year: int) -> float:
-    """Cumulative growth factor of a yearly growth path from ``base_year`` to ``year``."""
-    factor = 1.0
-    for yy in range(base_year + 1, year + 1):
-        factor *= 1.0 + path.at(yy)
-    return factor

@@ -19,6 +19,7 @@ import pandas as pd
 
 from simulate.fitting import series
 from simulate.fitting.calibrate import Fit, fit
+from simulate.fitting.cohort import Births
 from simulate.fitting.data import INCLUDES_TRANSFERS, TRANSFERS, Observed, harmonised, national_series
 
 PREDICTION_COLUMNS = ["region", "level", "indicator", "year", "value"]
@@ -89,14 +90,18 @@ class Backtest:
                 f"= {o['ratio']:.2f}, so the model {beats} the best naive forecast.")
 
 
-def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstrap: int = 0) -> Backtest:
-    """Fit on ``year ≤ fit_until``, project national series to ``until`` and score the later rows."""
+def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstrap: int = 0,
+             births: Births | None | str = "default") -> Backtest:
+    """Fit on ``year ≤ fit_until``, project national series to ``until`` and score the later rows.
+
+    ``births`` (default: ``calibration/births_national.csv``) are cut at ``fit_until`` like the data.
+    """
     fit_until = int(fit_until)
     train, later = obs.until(fit_until), obs.after(fit_until)  # the split comes first
     until = int(until) if until is not None else max(fit_until + 1, obs.last_year)
     if until <= fit_until:
         raise ValueError(f"--until ({until}) must be after --fit-until ({fit_until})")
-    f = fit(train, fit_until, bootstrap=bootstrap)
+    f = fit(train, fit_until, bootstrap=bootstrap, births=births)
     predictions, methods, excluded = project(f, train, until)
     points = score(predictions, train, later.until(until))
     return Backtest(f, fit_until, until, predictions, methods, excluded, points)

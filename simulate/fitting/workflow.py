@@ -12,6 +12,7 @@ from simulate.fitting import engine_check, layers, report
 from simulate.fitting import regional as regions
 from simulate.fitting.backtest import Backtest, backtest
 from simulate.fitting.calibrate import Fit, fit, fit_statistics
+from simulate.fitting.cohort import DEFAULT_BIRTHS, load_births
 from simulate.fitting.data import Observed, harmonised, load_observed
 from simulate.results.runfolder import write_atomic
 
@@ -42,17 +43,23 @@ def _csv(path: Path, df: pd.DataFrame) -> Path:
 def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Path | None = None,
               region_out: Path | None = None, report_dir: Path = Path("runs/calibration"), base_year: int | None = None,
               bootstrap: int = 0, engine: bool = True, images: bool = True, lang: str = "en",
-              seed: int = 0, regional: tuple[tuple[str, int | None], ...] = ()) -> Calibration:
-    """Fit, check in the engine, write both scenario layers (and regional intake layers) and the fit report.
+              seed: int = 0, regional: tuple[tuple[str, int | None], ...] = (),
+              births: Path | None = None) -> Calibration:
+    """Fit, check in the engine, write the scenario layers (and regional intake layers) and the fit report.
 
-    ``regional``: (region, base year or None) pairs; each gets ``<region>_intake.yaml`` next to ``out``
-    with the fitted national drivers scaled by the region's snapshot shares.
+    Layers: behaviour (``out``), national region (``region_out``) and the national cohort
+    (``cohort.yaml`` next to the default ``out``, else ``<out>.cohort.yaml``). ``regional``: (region,
+    base year or None) pairs; each gets ``<region>_intake.yaml`` next to ``out`` with the fitted national
+    drivers scaled to the region (:mod:`~simulate.fitting.regional`).
     """
     data = Path(data or DEFAULT_DATA)
+    births_file = Path(births or DEFAULT_BIRTHS)
     obs = load_observed(data)
-    f = fit(obs, fit_until, bootstrap=bootstrap, seed=seed)
+    born = load_births(births_file)
+    f = fit(obs, fit_until, bootstrap=bootstrap, seed=seed, births=born)
     command = f"talentsim calibrate --fit-until {f.fit_until}"
     command += "" if data == DEFAULT_DATA else f" --data {data.name}"
+    command += "" if births_file == DEFAULT_BIRTHS else f" --births {births_file.name}"
     stats = fit_statistics(f.obs)
     table = f.obs.copy()
     inputs, out_model = f.project(f.fit_until)
@@ -67,9 +74,10 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
     result.paths = paths.merge(f.obs[["level", "indicator", "year", "value"]], on=["level", "indicator", "year"],
                                how="left")
     out = Path(out) if out else layers.DEFAULT_DIR / "behaviour.yaml"
+    default = out == layers.DEFAULT_DIR / "behaviour.yaml"
     region_out = Path(region_out) if region_out else (
-        layers.DEFAULT_DIR / "national_region.yaml" if out == layers.DEFAULT_DIR / "behaviour.yaml"
-        else out.with_name(out.stem + ".national_region.yaml"))
+        layers.DEFAULT_DIR / "national_region.yaml" if default else out.with_name(out.stem + ".national_region.yaml"))
+    cohort_out = layers.DEFAULT_DIR / "cohort.yaml" if default else out.with_name(out.stem + ".cohort.yaml")
     base_year = int(base_year) if base_year is not None else obs.until(f.fit_until).last_year + 1
     cert, cert_note = result.certification
     beh, skipped_b = layers.behaviour_layer(f, command, cert, cert_note)
@@ -79,8 +87,11 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
               "A scenario extends this file after calibration/parameters/*.yaml to use the fitted values.",
               "Not written (weakly identified or not fitted; the parameter files' values stand): "
               + (", ".join(result.skipped) or "none") + "."]
+    coh = layers.cohort_layer(f, born, command)
     for path, tree, what in ((out, beh, "behaviour (rates any region may use)"),
-                             (region_out, reg, f"national region, for a scenario with base_year {base_year}")):
+                             (region_out, reg, f"national region, for a scenario with base_year {base_year}"),
+                             (cohort_out, coh, "national school-age cohort (every scenario extends it; a "
+                                               "province scales it by its province_share)")):
         text = layers.dump_layer(tree, [f"Fitted {what}."] + header)
         write_atomic(path, lambda p, text=text: p.write_text(text, encoding="utf-8"))
         result.files.append(path)
@@ -90,7 +101,8 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
         if not tree:
             raise ValueError(f"the data has no {region} in-school snapshot to scale national flows by")
         text = layers.dump_layer(tree, [f"Intake of {region} for a scenario with base_year {year}: fitted national "
-                                        "drivers × the region's shares in the data.", header[0]])
+                                        "drivers scaled to the region's snapshot in the data.",
+                                        header[0].replace(command, f"{command} --regional {region}:{year}")])
         path = out.with_name(f"{region}_intake.yaml")
         write_atomic(path, lambda p, text=text: p.write_text(text, encoding="utf-8"))
         result.files.append(path)
@@ -134,11 +146,12 @@ def _calibration_report(folder: Path, r: Calibration, table: pd.DataFrame, comma
 
 
 def run_backtest(data: Path, fit_until: int, until: int | None, out: Path, *, images: bool = True,
-                 lang: str = "en", bootstrap: int = 0) -> tuple[Backtest, list[str]]:
+                 lang: str = "en", bootstrap: int = 0, births: Path | None = None) -> tuple[Backtest, list[str]]:
     """Back-test and write ``predictions.csv``, ``errors.csv``, ``report.txt`` and the bundle into ``out``."""
     obs = load_observed(data)
+    born = load_births(Path(births or DEFAULT_BIRTHS))
     start = time.perf_counter()
-    bt = backtest(obs, fit_until, until, bootstrap=bootstrap)
+    bt = backtest(obs, fit_until, until, bootstrap=bootstrap, births=born)
     out = Path(out)
     errors = bt.errors()
     _csv(out / "predictions.csv", bt.predictions)
