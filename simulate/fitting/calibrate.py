@@ -56,10 +56,16 @@ class Fit:
     interval: dict[str, tuple[float, float]] = field(default_factory=dict)
     births: Births | None = None
 
-    def project(self, until: int) -> tuple[model.Inputs, dict]:
-        """Run the fitted model from the initial stocks to ``until``: (its inputs, its output)."""
+    def project(self, until: int, restart: bool = True) -> tuple[model.Inputs, dict]:
+        """Run the fitted model from the initial stocks to ``until``: (its inputs, its output).
+
+        With ``restart`` the years after the cut-off start from the published stocks of the cut-off year
+        (as a scenario starting then would); the years up to it are the fit's either way.
+        """
         inputs = model.Inputs.from_observed(self.train, until, trends=self.inputs.trends, births=self.births,
                                             fit_until=self.inputs.fit_until)
+        if restart:
+            inputs = inputs.restarted(self.train)
         return inputs, model.run(self.theta, inputs)
 
     def projectable(self, level: str, indicator: str) -> bool:
@@ -159,6 +165,11 @@ def candidate_params(table: pd.DataFrame, inputs: model.Inputs) -> tuple[list[st
         names = [p.name for p in PARAMS if p.group == g]
         if not inputs.trends:
             names = [n for n in names if not n.endswith(("_trend", "_policy"))]
+        if g == "teachers":  # a ratio trend needs the ratio observed in several years
+            ratio_years = table[table.indicator == "student_teacher_ratio"].groupby("level").year.nunique()
+            names = [n for n in names if not (n.startswith("ratio_") and n.endswith("_trend"))
+                     or ratio_years.get(n.removeprefix("ratio_").removesuffix("_trend"), 0) >= 3
+                     or n == "ratio_technical_school_trend" and (table.level == "technical_school").sum() >= 6]
         elif g == "intake":  # a change of slope needs intake observed both before and from the law
             years = table[table.group == g].year
             if not ((years >= POLICY_YEAR).any() and (years < POLICY_YEAR).any()):

@@ -75,6 +75,8 @@ class Inputs:
         entry_ratio: junior entrants per birth ``ENTRY_LAG`` years earlier used beyond the data.
         trends: fit yearly trends of the intake shares.
         overrides: driver name (:data:`OVERRIDABLE`) → values on ``years`` replacing the model's.
+        restart: level → observed in-school total at ``fit_until``: a projection restarts from it (the
+            grades rescaled) as a scenario starting the next year starts from the published stocks.
     """
 
     years: np.ndarray
@@ -89,6 +91,7 @@ class Inputs:
     births: Births | None = None
     entry_ratio: float = float("nan")
     overrides: dict[str, np.ndarray] = field(default_factory=dict)
+    restart: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_observed(cls, obs: Observed, until: int, trends: bool = False, births: Births | None = None,
@@ -118,6 +121,19 @@ class Inputs:
             trends=trends, junior_history={int(y): float(v) for y, v in junior.items()}, births=births,
             entry_ratio=entry,
         )
+
+    def restarted(self, obs: Observed) -> Inputs:
+        """A copy that restarts the senior levels from their observed in-school totals at ``fit_until``.
+
+        Junior secondary is not restarted: its grades are the observed entrants already, and its graduates
+        are the intake driver the scenario's births → graduates ratio reproduces.
+        """
+        stocks = {}
+        for lv in COHORTS[1:]:
+            h = harmonised(obs, lv, "in_school").values
+            if self.fit_until in h.index and self.start.get(lv, self.fit_until + 1) < self.fit_until:
+                stocks[lv] = float(h[self.fit_until])
+        return Inputs(**{**self.__dict__, "restart": stocks})
 
     def with_overrides(self, **values: np.ndarray) -> Inputs:
         """A copy whose drivers named in ``values`` (see :data:`OVERRIDABLE`) are replaced where finite."""
@@ -228,11 +244,12 @@ def run(theta: dict[str, float], inputs: Inputs) -> dict[tuple[str, str], np.nda
             s0 = inputs.start.get(lv)
             if s0 is None or y < s0:
                 continue
-            g = PROGRAM_YEARS[lv]
             if y == s0:
-                grades[lv] = np.full(g, inputs.stock[lv] / g)
+                grades[lv] = _start_grades(lv, s0, i, inputs, dropout[lv])
             else:
                 s = grades[lv]
+                if y == inputs.fit_until + 1 and lv in inputs.restart:  # start from the published stock
+                    s *= inputs.restart[lv] / s.sum()
                 d = dropout[lv]
                 put(lv, "dropouts", i, d * s.sum())
                 s *= 1.0 - d
@@ -244,12 +261,29 @@ def run(theta: dict[str, float], inputs: Inputs) -> dict[tuple[str, str], np.nda
                 put(lv, "enrollment", i, entrants)
             put(lv, "in_school", i, float(grades[lv].sum()))
             if lv in TEACHING:
-                _teachers(lv, y, i, s0, theta, grades[lv].sum(), staff, put)
+                _teachers(lv, y, i, s0, theta, grades[lv].sum(), staff, put, inputs)
         put("driver", "junior_graduates", i, junior_by_year[y])
         put("driver", "vocational_share", i, _share(theta, "vocational_share", y, i, inputs))
         put("driver", "technical_share", i, _share(theta, "technical_share", y, i, inputs))
         put("vocational_undergraduate", "enrollment", i, theta["undergraduate_external"])
     return out
+
+
+def _start_grades(lv: str, s0: int, i: int, inputs: Inputs, dropout: float) -> np.ndarray:
+    """Initial grades: the stock split evenly (as the engine's synthesis does), except junior secondary.
+
+    Junior grades are the start year's entrants and the next years' graduates backed out through
+    dropout when the data have them (the junior cohort is an input, not a synthesised stock).
+    """
+    g = PROGRAM_YEARS[lv]
+    even = np.full(g, inputs.stock[lv] / g)
+    if lv != "junior_secondary":
+        return even
+    later = [inputs.junior_history.get(s0 + k, np.nan) for k in range(1, g)]  # graduates of s0 + 1 …
+    first = inputs.junior_enrollment[i]
+    if not (np.isfinite(first) and all(np.isfinite(later))):
+        return even
+    return np.array([first] + [later[g - 2 - k] / (1.0 - dropout) ** (g - 1 - k) for k in range(g - 1)])
 
 
 def _override(inputs: Inputs, name: str, i: int) -> float:
@@ -325,8 +359,19 @@ def non_vocational(theta: dict, year: int, inputs: Inputs, junior_by_year: dict[
     return j * (1.0 - v)
 
 
-def _teachers(lv: str, y: int, i: int, s0: int, theta: dict, in_school: float, staff: dict, put) -> None:
-    ratio = theta[f"ratio_{lv}"]
+def ratio_at(theta: dict, lv: str, year: int, inputs: Inputs) -> float:
+    """Students per full-time teacher schools hire up to in ``year``.
+
+    The fitted value at the cut-off, moved by its trend before it and held after (the engine's
+    constant ``student_teacher_ratio``).
+    """
+    trend = theta.get(f"ratio_{lv}_trend", 0.0) if inputs.trends else 0.0
+    return theta[f"ratio_{lv}"] + trend * (min(year, inputs.fit_until) - inputs.fit_until)
+
+
+def _teachers(lv: str, y: int, i: int, s0: int, theta: dict, in_school: float, staff: dict, put,
+              inputs: Inputs) -> None:
+    ratio = ratio_at(theta, lv, y, inputs)
     prof = PROFESSIONAL_SHARE[lv]
     if y == s0:
         dual = theta["dual_start_higher" if lv == "higher_vocational" else "dual_start_secondary"]

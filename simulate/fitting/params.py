@@ -96,6 +96,9 @@ PARAMS: tuple[Param, ...] = (
           "region.levels.technical_school.student_teacher_ratio", "students per full-time teacher hired to"),
     Param("ratio_higher_vocational", "teachers", 19.0, 5.0, 40.0,
           "region.levels.higher_vocational.student_teacher_ratio", "students per full-time teacher hired to"),
+    *(Param(f"ratio_{lv}_trend", "teachers", 0.0, -1.0, 1.0, None,
+            "yearly change of that ratio up to the last fitted year (then held: the engine's ratio is a constant)")
+      for lv in ("secondary_vocational", "technical_school")),
     Param("teacher_attrition", "teachers", 0.02, 0.0, 0.2, "behaviour.teachers.attrition_rate",
           "yearly quits of full-time teachers besides retirement"),
     Param("certification", "dual", 0.05, 0.0, 1.0, "behaviour.teachers.certification_rate",

@@ -22,7 +22,7 @@ def fitted():
 
 @pytest.fixture(scope="module")
 def projection(fitted):
-    return fitted.project(2030)
+    return fitted.project(2030, restart=False)
 
 
 @pytest.mark.parametrize("level", COHORTS)
@@ -122,6 +122,19 @@ def test_junior_cohort_follows_births_beyond_the_entrants(fitted):
     v = out[("driver", "vocational_share")]
     # the shares are held after 2030, so the 2030→2035 fall of intake is the births fall
     assert v[at[2035]] == v[at[2030]] and sv[at[2035]] / sv[at[2030]] == pytest.approx(12020000 / 16550000, rel=1e-6)
+
+
+def test_a_projection_restarts_from_the_published_stocks_of_the_cut_off_year(fitted, projection):
+    """As a scenario starting the year after the cut-off starts from the published stocks."""
+    inputs, out = fitted.project(2030)
+    _, plain = projection
+    fu = np.flatnonzero(inputs.years == fitted.fit_until)[0]
+    for lv, published in (("secondary_vocational", 13392900), ("technical_school", 4450000)):
+        assert inputs.restart[lv] == published
+        s, e, g, d = (out[(lv, k)] for k in ("in_school", "enrollment", "graduates", "dropouts"))
+        assert s[fu + 1] == pytest.approx(published + e[fu + 1] - g[fu + 1] - d[fu + 1], rel=1e-12)
+        np.testing.assert_array_equal(s[: fu + 1], plain[(lv, "in_school")][: fu + 1])  # the fit is unchanged
+    assert "junior_secondary" not in inputs.restart  # the intake driver comes from the observed entrants
 
 
 def test_general_track_takes_what_the_vocational_one_gives_up(fitted, projection):
