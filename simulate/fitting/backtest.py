@@ -12,12 +12,13 @@ year they forecast, so neither they nor the model are scored against a definitio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from simulate.fitting import series
+from simulate.fitting.attribution import attribute
 from simulate.fitting.calibrate import Fit, fit
 from simulate.fitting.cohort import Births
 from simulate.fitting.data import INCLUDES_TRANSFERS, TRANSFERS, Observed, harmonised, national_series
@@ -37,6 +38,8 @@ class Backtest:
         methods: (level, indicator) → how the model projects it (equations, or held).
         excluded: series of the training data the model does not project, with the reason.
         points: one row per scored figure: ``level, indicator, year, actual, model, persistence, trend``.
+        drivers: per series projected by the equations, which driver explains its error
+            (:func:`simulate.fitting.attribution.attribute`).
     """
 
     fit: Fit
@@ -46,6 +49,7 @@ class Backtest:
     methods: dict[tuple[str, str], str]
     excluded: pd.DataFrame
     points: pd.DataFrame
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def errors(self) -> pd.DataFrame:
         """MAPE (%) per series for the model and both naive forecasts; ``in_overall`` marks the common set."""
@@ -104,7 +108,8 @@ def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstr
     f = fit(train, fit_until, bootstrap=bootstrap, births=births)
     predictions, methods, excluded = project(f, train, until)
     points = score(predictions, train, later.until(until))
-    return Backtest(f, fit_until, until, predictions, methods, excluded, points)
+    drivers = attribute(f, obs.until(until), points, methods, until)  # after scoring: explains, never predicts
+    return Backtest(f, fit_until, until, predictions, methods, excluded, points, drivers)
 
 
 def project(f: Fit, train: Observed, until: int) -> tuple[pd.DataFrame, dict, pd.DataFrame]:

@@ -6,14 +6,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from simulate.fitting import engine_check, layers, report
+from simulate.fitting import engine_check, layers, report, series
 from simulate.fitting import regional as regions
-from simulate.fitting.backtest import Backtest, backtest
+from simulate.fitting.backtest import MODEL, Backtest, backtest, naive
 from simulate.fitting.calibrate import Fit, fit, fit_statistics
 from simulate.fitting.cohort import DEFAULT_BIRTHS, load_births
-from simulate.fitting.data import Observed, harmonised, load_observed
+from simulate.fitting.data import harmonised, load_observed
 from simulate.results.runfolder import write_atomic
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "calibration" / "observed_2015_2022.csv"
@@ -146,8 +147,13 @@ def _calibration_report(folder: Path, r: Calibration, table: pd.DataFrame, comma
 
 
 def run_backtest(data: Path, fit_until: int, until: int | None, out: Path, *, images: bool = True,
-                 lang: str = "en", bootstrap: int = 0, births: Path | None = None) -> tuple[Backtest, list[str]]:
-    """Back-test and write ``predictions.csv``, ``errors.csv``, ``report.txt`` and the bundle into ``out``."""
+                 lang: str = "en", bootstrap: int = 0, births: Path | None = None,
+                 report_bundle: bool = True) -> tuple[Backtest, list[str]]:
+    """Back-test and write ``predictions.csv``, ``errors.csv``, ``drivers.csv``, ``report.txt`` into ``out``.
+
+    With ``report_bundle`` also the HTML/xlsx report with one chart panel per scored series (observed,
+    model, persistence and trend; titled with the driver that explains the error).
+    """
     obs = load_observed(data)
     born = load_births(Path(births or DEFAULT_BIRTHS))
     start = time.perf_counter()
@@ -159,6 +165,7 @@ def run_backtest(data: Path, fit_until: int, until: int | None, out: Path, *, im
     _csv(out / "scored_figures.csv", bt.points)
     _csv(out / "parameters.csv", bt.fit.table())
     _csv(out / "not_projected.csv", bt.excluded)
+    _csv(out / "drivers.csv", bt.drivers)
     o = bt.overall()
     lines = [f"Back-test: fit on {Path(data).name} rows with year ≤ {bt.fit_until}, projection to {bt.until}",
              "", bt.verdict(), "",
@@ -168,27 +175,62 @@ def run_backtest(data: Path, fit_until: int, until: int | None, out: Path, *, im
              "Series held at their last value (school counts, junior-secondary entrants) and series a naive forecast "
              "cannot be made for are listed but not in the overall figures.", "", "MAPE per series (%):"]
     lines += report.format_table(errors.drop(columns=["years"]))
+    lines += ["", "Which driver explains the error (the projection re-run with each driver as it turned out; "
+              "share_of_error = share of the model's MAPE it removes, or for the rates, the share left):"]
+    if len(bt.drivers):
+        lines += report.format_table(bt.drivers[["level", "indicator", "mape_model", "explained_by",
+                                                 "share_of_error"]])
     lines += ["", f"Not projected ({len(bt.excluded)} series):"]
     lines += [f"  {r.level}/{r.indicator}: {r.reason}" for r in bt.excluded.itertuples()]
     lines += ["", f"time: {time.perf_counter() - start:.2f} s"]
     report.write_text(out / "report.txt", lines)
-    history = _history(bt.fit.train, bt.points)
-    figs = report.backtest_figures(bt.points, history, lang, bt.fit_until)
+    if not report_bundle:
+        return bt, []
+    figs = report.backtest_figures(backtest_lines(bt), lang, bt.fit_until, bt.drivers)
     if errors.in_overall.any():
         figs["mape_by_series"] = report.mape_figure(errors, lang)
     warnings = report.write_bundle(out, title=f"Back-test: fit ≤ {bt.fit_until}, scored {bt.fit_until + 1}–{bt.until}",
-                                   lang=lang, figures=figs, tables={"errors": errors, "predictions": bt.predictions,
+                                   lang=lang, figures=figs, tables={"errors": errors, "drivers": bt.drivers,
+                                                                    "predictions": bt.predictions,
                                                                     "scored_figures": bt.points},
                                    notes=[bt.verdict()], images=images)
     return bt, warnings
 
 
-def _history(train: Observed, points: pd.DataFrame) -> pd.DataFrame:
+def backtest_lines(bt: Backtest) -> pd.DataFrame:
+    """Per scored series and year: the observed history and later actuals, the model, and the naive forecasts.
+
+    Columns ``level, indicator, year, value, model, persistence, trend``: the model fitted up to the
+    cut-off then projected; persistence and the five-year trend drawn from the cut-off.
+    """
+    fu = bt.fit_until
+    _, fitted = bt.fit.project(fu, restart=False)
+    inputs, projected = bt.fit.project(bt.until)
+    years = inputs.years
+    held = bt.predictions.set_index(["level", "indicator", "year"]).value
     rows = []
-    for lv, ind in dict.fromkeys(zip(points.level, points.indicator, strict=True)):
-        h = harmonised(train, lv, ind).values
-        rows += [{"level": lv, "indicator": ind, "year": int(y), "value": float(v)} for y, v in h.items()]
-    return pd.DataFrame(rows, columns=["level", "indicator", "year", "value"])
+    for lv, ind in dict.fromkeys(zip(bt.points.level, bt.points.indicator, strict=True)):
+        hist = harmonised(bt.fit.train, lv, ind).values
+        actual = bt.points[(bt.points.level == lv) & (bt.points.indicator == ind)].set_index("year").actual
+        equations = bt.methods.get((lv, ind)) == MODEL
+        model_in = series.predict(fitted, lv, ind, years[years <= fu], bt.fit.theta) if equations else None
+        model_out = series.predict(projected, lv, ind, years, bt.fit.theta) if equations else None
+        last = float(hist.iloc[-1]) if len(hist) else np.nan
+        for i, y in enumerate(int(y) for y in years):
+            row = {"level": lv, "indicator": ind, "year": y,
+                   "value": float(hist[y]) if y in hist.index else float(actual.get(y, np.nan))}
+            if model_in is not None and y <= fu:
+                row["model"] = float(model_in[i])
+            elif model_out is not None:
+                row["model"] = float(model_out[i])
+            elif y > fu:
+                row["model"] = float(held.get((lv, ind, y), np.nan))
+            if y == fu:
+                row["persistence"] = row["trend"] = last
+            elif y > fu:
+                row["persistence"], row["trend"] = naive(bt.fit.train, lv, ind, y)
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["level", "indicator", "year", "value", "model", "persistence", "trend"])
 
 
 __all__ = ["Calibration", "DEFAULT_DATA", "calibrate", "run_backtest"]
