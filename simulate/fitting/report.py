@@ -120,6 +120,25 @@ def backtest_figures(lines: pd.DataFrame, lang: str, fit_until: int,
     return figs
 
 
+def outlook_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Per region: births 15 years earlier (× the region's share), junior graduates and secondary applicants."""
+    regions = list(dict.fromkeys(table.region))
+    fig = make_subplots(rows=1, cols=len(regions), subplot_titles=regions, horizontal_spacing=0.08)
+    cols = {"junior_graduates": ("junior graduates", "初中毕业生", "#1d232b"),
+            "secondary_vocational_applicants": ("secondary vocational applicants", "中职报考", "#1f5fa8"),
+            "technical_applicants": ("technical-school applicants", "技工报考", "#e07b1a"),
+            "external_higher_vocational_applicants": ("external 高职 applicants", "高职社会/普高生源", "#2e8b57")}
+    for k, region in enumerate(regions):
+        g = table[table.region == region]
+        for col, (en, zh, colour) in cols.items():
+            fig.add_trace(go.Scatter(x=g.year, y=g[col], mode="lines", name=en if lang == "en" else zh,
+                                     legendgroup=col, showlegend=k == 0, line=dict(color=colour, width=2)),
+                          row=1, col=k + 1)
+    fig.update_layout(title="School-age cohort and applicants (central paths)" if lang == "en"
+                      else "学龄人口与生源（中心路径）")
+    return _style(fig, lang, height=480)
+
+
 def mape_figure(errors: pd.DataFrame, lang: str) -> go.Figure:
     """MAPE of the model and the naive forecasts per series (common set)."""
     e = errors[errors.in_overall]

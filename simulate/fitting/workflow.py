@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulate.fitting import engine_check, layers, report, series
+from simulate.fitting import engine_check, layers, outlook, report, series
 from simulate.fitting import regional as regions
 from simulate.fitting.backtest import MODEL, Backtest, backtest, naive
 from simulate.fitting.calibrate import Fit, fit, fit_statistics
@@ -34,6 +34,7 @@ class Calibration:
     warnings: list[str] = field(default_factory=list)
     shares: pd.DataFrame | None = None
     paths: pd.DataFrame | None = None
+    outlook: pd.DataFrame | None = None
 
 
 def _csv(path: Path, df: pd.DataFrame) -> Path:
@@ -89,6 +90,7 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
               "Not written (weakly identified or not fitted; the parameter files' values stand): "
               + (", ".join(result.skipped) or "none") + "."]
     coh = layers.cohort_layer(f, born, command)
+    intake_trees = {"national": reg} if "intake" in reg.get("region", {}) else {}
     for path, tree, what in ((out, beh, "behaviour (rates any region may use)"),
                              (region_out, reg, f"national region, for a scenario with base_year {base_year}"),
                              (cohort_out, coh, "national school-age cohort (every scenario extends it; a "
@@ -107,6 +109,11 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
         path = out.with_name(f"{region}_intake.yaml")
         write_atomic(path, lambda p, text=text: p.write_text(text, encoding="utf-8"))
         result.files.append(path)
+        intake_trees[region] = tree
+    complete = {k: t for k, t in intake_trees.items() if {"vocational_share", "technical_share_of_secondary",
+                                                          "higher_external_rate"} <= set(t["region"]["intake"])}
+    if complete and "junior_per_birth" in coh["region"]["intake"]:
+        result.outlook = outlook.outlook(coh, complete)
     result.shares = pd.concat([regions.regional_shares(obs, r) for r in sorted(set(obs.frame.region) - {"national"})],
                               ignore_index=True)
     result.files += _calibration_report(Path(report_dir), result, table, command, lang, images)
@@ -135,14 +142,23 @@ def _calibration_report(folder: Path, r: Calibration, table: pd.DataFrame, comma
     if r.engine_runtime_s is not None:
         lines += ["", f"engine hindcast: {r.engine_runtime_s:.2f} s; certification mapping: {r.certification[1]}"]
     lines += ["", "Not written to the scenario layers: " + (", ".join(r.skipped) or "none")]
+    tables = {"parameters": params, "fit_statistics": stats, "observed_vs_fitted": table, "regional_shares": shares}
+    if r.outlook is not None:
+        files.append(_csv(folder / "cohort_outlook.csv", r.outlook))
+        tables["cohort_outlook"] = r.outlook
+        lines += ["", "School-age cohort: the central paths written to the layers, through the engine's intake "
+                      "equations (junior graduates = births 15 years earlier × junior_per_birth × province_share; the "
+                      "ratio and the shares are held after 2030, so from 2030 intake follows births):"]
+        lines += [f"  {s}" for s in outlook.statements(r.outlook)]
     files.append(folder / "report.txt")
     report.write_text(folder / "report.txt", lines)
     figs = report.fit_figures(r.paths if r.paths is not None else table, lang)
+    if r.outlook is not None:
+        figs["outlook"] = report.outlook_figure(r.outlook, lang)
     r.warnings += report.write_bundle(
         folder, title="Calibration: observed vs fitted" if lang == "en" else "校准：观测值与拟合值", lang=lang,
-        figures=figs, tables={"parameters": params, "fit_statistics": stats, "observed_vs_fitted": table,
-                              "regional_shares": shares},
-        notes=lines[:3], images=images)
+        figures=figs, tables=tables, notes=lines[:3] + ([f"Cohort: {s}" for s in outlook.statements(r.outlook)]
+                                                        if r.outlook is not None else []), images=images)
     return files + [folder / "report.html"]
 
 

@@ -63,6 +63,11 @@ def test_calibrate_writes_sourced_layers_and_a_fit_report(calibrated):
     assert {"rmse", "mape", "r2"} <= set(stats.columns) and len(stats) >= 20
     text = (calibrated / "report" / "report.txt").read_text(encoding="utf-8")
     assert "RMSE" in text and "weakly identified" in text
+    # the report states what the falling birth cohort does to secondary-vocational intake
+    assert "School-age cohort" in text and "following births 2020 vs 2015" in text
+    out = pd.read_csv(calibrated / "report" / "cohort_outlook.csv").set_index(["region", "year"])
+    sv = out.secondary_vocational_applicants
+    assert sv[("national", 2035)] / sv[("national", 2030)] == pytest.approx(12020000 / 16550000, rel=1e-6)
     assert (calibrated / "report" / "report.html").is_file()
 
 
