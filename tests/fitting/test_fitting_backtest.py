@@ -177,3 +177,17 @@ def test_chart_lines_join_the_fit_and_the_projection_at_the_cut_off(bt2020):
         if np.isfinite(g.loc[2020, "value"]):
             assert g.loc[2020, "persistence"] == g.loc[2020, "trend"] == g.loc[2020, "value"]
         assert g.loc[g.index < 2020, ["persistence", "trend"]].isna().all().all()
+
+
+def test_births_after_the_cut_off_change_nothing(obs, tmp_path):
+    from simulate.fitting.cohort import load_births
+
+    df = pd.read_csv(ROOT / "calibration" / "births_national.csv", dtype=str, keep_default_na=False)
+    later = df.year.astype(int) > 2019
+    df.loc[later, "value"] = (df.loc[later, "value"].astype(float) * 1000).map(lambda v: f"{v:.0f}")
+    path = tmp_path / "births.csv"
+    df.to_csv(path, index=False)
+    clean = backtest(obs, 2019, 2024)
+    dirty = backtest(obs, 2019, 2024, births=load_births(path))
+    pd.testing.assert_frame_equal(clean.predictions, dirty.predictions, check_exact=True)
+    assert clean.fit.theta == dirty.fit.theta
