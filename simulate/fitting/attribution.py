@@ -8,6 +8,7 @@ rule (dropout, progression, student–teacher ratio) and the stocks the projecti
 
 Realised drivers (years after the cut-off, where the later rows publish them):
 
+* **junior entrants**: junior-secondary enrollment;
 * **junior cohort**: junior-secondary graduates;
 * **vocational share**: secondary vocational + technical entrants / junior graduates;
 * **technical share**: technical entrants / (secondary vocational + technical entrants);
@@ -28,6 +29,7 @@ from simulate.fitting.calibrate import Fit
 from simulate.fitting.data import Observed, harmonised
 
 DRIVERS = {
+    "junior_entrants": "junior entrants (births 12 years earlier)",
     "junior_graduates": "junior cohort (births → junior graduates)",
     "vocational_share": "general/vocational split (vocational share)",
     "technical_share": "technical share of secondary intake",
@@ -57,6 +59,7 @@ def realised(fit: Fit, actual: Observed, inputs: model.Inputs, out: dict) -> dic
     hv = h("higher_vocational", "enrollment")
     with np.errstate(invalid="ignore", divide="ignore"):
         drivers = {
+            "junior_entrants": h("junior_secondary", "enrollment"),
             "junior_graduates": junior_obs,
             "vocational_share": secondary / junior,
             "technical_share": (secondary - excl) / secondary,

@@ -56,7 +56,8 @@ TEACHING = ("secondary_vocational", "technical_school", "higher_vocational")
 PROGRAM_YEARS = {lv: 3 for lv in COHORTS}
 REFERENCE_SCALE = 1e6
 """External applicants per unit ``external_share`` when the data have no junior graduates of that year."""
-OVERRIDABLE = ("junior_graduates", "vocational_share", "technical_share", "external_entrants", "general_share")
+OVERRIDABLE = ("junior_entrants", "junior_graduates", "vocational_share", "technical_share", "external_entrants",
+               "general_share")
 """Drivers :attr:`Inputs.overrides` may replace (values by model year; NaN keeps the model's own)."""
 
 
@@ -315,7 +316,8 @@ def _entrants_of(lv: str, y: int, i: int, theta: dict, inputs: Inputs, grads: di
                  put) -> float:
     """Entrants of a level in September of ``y`` (the higher-vocational parts are recorded with ``put``)."""
     if lv == "junior_secondary":
-        return float(inputs.junior_enrollment[i])
+        v = _override(inputs, "junior_entrants", i)
+        return v if np.isfinite(v) else float(inputs.junior_enrollment[i])
     j = junior_by_year[y]
     v = _share(theta, "vocational_share", y, i, inputs)
     if lv == "general_senior_secondary":
