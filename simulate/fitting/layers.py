@@ -111,8 +111,10 @@ def region_layer(fit: Fit, command: str, base_year: int) -> tuple[dict, list[str
                           ("technical_share", "technical_share_of_secondary")):
             intake[key] = sourced(paths.share_path(fit, name), source(fit, name, command), BY_NAME[name].meaning)
     if fit.groups.get("higher") == "fitted" and "external_share" in fit.fitted:
-        intake["higher_external_rate"] = sourced(paths.external_rate_path(fit), source(fit, "external_share", command),
-                                                 BY_NAME["external_share"].meaning)
+        intake["higher_external_rate"] = sourced(
+            paths.external_rate_path(fit), source(fit, "external_share", command),
+            "external applicants to 高职 per junior graduate of three years earlier who did not enter secondary "
+            "vocational or technical school (the general track and others, incl. the 扩招 social applicants)")
     if usable(fit, "undergraduate_external"):
         intake["undergraduate_external_applicants"] = {
             "value": round(float(fit.theta["undergraduate_external"])),
