@@ -17,6 +17,7 @@ from simulate.agents import enterprises as ent
 from simulate.agents import institutions as inst_mod
 from simulate.agents import teachers as tch
 from simulate.agents.cohorts import TRACKS, advance
+from simulate.agents.intake import applicants as external_applicants
 from simulate.agents.schools import merger_pairs
 from simulate.alloc import fill
 from simulate.flows import Accounting, Budget, Enrollment, Graduation, Planning, YearFlows
@@ -212,17 +213,8 @@ def graduate_july(w: World) -> None:
 def enrol_september(w: World) -> None:
     """September: new cohorts enter by plan, a share in order classes / apprenticeships (seats permitting)."""
     sc, y, s = w.sc, w.year, w.schools
-    intake = sc.region.intake
     inst = sc.behaviour.institutions
-    junior = intake.junior_graduates * sc.scale * _compound(intake.junior_graduates_growth, sc.base_year, y)
-    secondary_apps = junior * intake.vocational_share.at(y)
-    technical = intake.technical_share_of_secondary.at(y)
-    external = np.array([
-        secondary_apps * (1 - technical),
-        secondary_apps * technical,
-        intake.higher_external_applicants * sc.scale * _compound(intake.higher_external_growth, sc.base_year, y),
-        intake.undergraduate_external_applicants * sc.scale,
-    ])
+    external = external_applicants(sc, y)
     plan = w.flows.planning.plan
     entrants = np.zeros_like(plan)
     for li in range(len(LEVELS)):
@@ -231,6 +223,8 @@ def enrol_september(w: World) -> None:
         cap = plan[idx]
         entrants[idx] = fill(np.array([applicants]), cap.ravel(), np.zeros(cap.size, np.int64)).reshape(cap.shape)
     s.entrants = entrants.sum(axis=1)
+    if y == sc.base_year:
+        s.base_entrants = s.entrants.copy()
     f = w.firms
     seats = apprenticeship.seats_by_block(f, sc, surcharge_credit.investment_ratio(f, sc))
     minimum = order_classes.minimum_students(sc, y, s.level, s.tier, s.subregion)
@@ -360,11 +354,3 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     f.state[certify] = ent.CERTIFIED
     f.investment = np.where(f.participating, invest, 0.0)
     return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
-
-
-def _compound(path, base_year: int, year: int) -> float:
-    """Cumulative growth factor of a yearly growth path from ``base_year`` to ``year``."""
-    factor = 1.0
-    for yy in range(base_year + 1, year + 1):
-        factor *= 1.0 + path.at(yy)
-    return factor

@@ -12,13 +12,15 @@ year they forecast, so neither they nor the model are scored against a definitio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from simulate.fitting import series
+from simulate.fitting.attribution import attribute
 from simulate.fitting.calibrate import Fit, fit
+from simulate.fitting.cohort import Births
 from simulate.fitting.data import INCLUDES_TRANSFERS, TRANSFERS, Observed, harmonised, national_series
 
 PREDICTION_COLUMNS = ["region", "level", "indicator", "year", "value"]
@@ -36,6 +38,8 @@ class Backtest:
         methods: (level, indicator) → how the model projects it (equations, or held).
         excluded: series of the training data the model does not project, with the reason.
         points: one row per scored figure: ``level, indicator, year, actual, model, persistence, trend``.
+        drivers: per series projected by the equations, which driver explains its error
+            (:func:`simulate.fitting.attribution.attribute`).
     """
 
     fit: Fit
@@ -45,6 +49,7 @@ class Backtest:
     methods: dict[tuple[str, str], str]
     excluded: pd.DataFrame
     points: pd.DataFrame
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def errors(self) -> pd.DataFrame:
         """MAPE (%) per series for the model and both naive forecasts; ``in_overall`` marks the common set."""
@@ -89,17 +94,22 @@ class Backtest:
                 f"= {o['ratio']:.2f}, so the model {beats} the best naive forecast.")
 
 
-def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstrap: int = 0) -> Backtest:
-    """Fit on ``year ≤ fit_until``, project national series to ``until`` and score the later rows."""
+def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstrap: int = 0,
+             births: Births | None | str = "default") -> Backtest:
+    """Fit on ``year ≤ fit_until``, project national series to ``until`` and score the later rows.
+
+    ``births`` (default: ``calibration/births_national.csv``) are cut at ``fit_until`` like the data.
+    """
     fit_until = int(fit_until)
     train, later = obs.until(fit_until), obs.after(fit_until)  # the split comes first
     until = int(until) if until is not None else max(fit_until + 1, obs.last_year)
     if until <= fit_until:
         raise ValueError(f"--until ({until}) must be after --fit-until ({fit_until})")
-    f = fit(train, fit_until, bootstrap=bootstrap)
+    f = fit(train, fit_until, bootstrap=bootstrap, births=births)
     predictions, methods, excluded = project(f, train, until)
     points = score(predictions, train, later.until(until))
-    return Backtest(f, fit_until, until, predictions, methods, excluded, points)
+    drivers = attribute(f, obs.until(until), points, methods, until)  # after scoring: explains, never predicts
+    return Backtest(f, fit_until, until, predictions, methods, excluded, points, drivers)
 
 
 def project(f: Fit, train: Observed, until: int) -> tuple[pd.DataFrame, dict, pd.DataFrame]:

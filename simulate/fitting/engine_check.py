@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulate.fitting import layers, series
+from simulate.fitting import layers, paths, series
 from simulate.fitting.calibrate import Fit
+from simulate.fitting.cohort import COHORT_LAG, GENERAL_YEARS
 from simulate.fitting.data import harmonised
 from simulate.scenario.loader import deep_merge, load_layers, parse_yaml
 from simulate.scenario.schema import LEVELS, Scenario
@@ -62,16 +63,7 @@ def hindcast_dict(fit: Fit, certification: float | None = None) -> dict:
         if fit.groups.get("dual") == "fitted":
             dual, prof = out[(lv, "dual_qualified_teachers")], out[(lv, "professional_teachers")]
             stock["dual_qualified_share"] = float(dual[at[base - 1]] / prof[at[base - 1]])
-    intake = region["intake"]
-    junior = out[("driver", "junior_graduates")]
-    intake["junior_graduates"] = float(junior[at[base]])
-    intake["junior_graduates_growth"] = layers._growth_steps(junior, years, base)
-    intake["vocational_share"] = layers._share_value(fit, "vocational_share", inputs)
-    intake["technical_share_of_secondary"] = layers._share_value(fit, "technical_share", inputs)
-    external = out[("higher_vocational", "external_entrants")]
-    intake["higher_external_applicants"] = float(external[at[base]])
-    intake["higher_external_growth"] = layers._growth_steps(external, years, base)
-    intake["undergraduate_external_applicants"] = 0.0
+    region["intake"] = hindcast_intake(fit)
     coh = d["behaviour"]["cohorts"]
     for lv in ENGINE_LEVELS:
         if layers.usable(fit, f"dropout_{lv}"):
@@ -85,6 +77,24 @@ def hindcast_dict(fit: Fit, certification: float | None = None) -> dict:
     adj = d["levers"]["enrollment_adjustment"]
     adj.update(from_year=base, max_change=0.5, responsiveness=0.0, expand=[m["id"] for m in region["majors"]])
     return d
+
+
+def hindcast_intake(fit: Fit) -> dict:
+    """``region.intake`` of the national hindcast: the fitted central paths (births as the fit saw them)."""
+    if fit.births is None:
+        raise ValueError("the engine hindcast needs national births (calibration/births_national.csv)")
+    ratio = paths.junior_ratio_path(fit)
+    if ratio is None:
+        raise ValueError("too few years to fit the births → junior graduates ratio")
+    return {
+        "national_births": {int(y): float(v) for y, v in fit.births.values.items()},
+        "cohort_lag": COHORT_LAG, "higher_external_lag": GENERAL_YEARS, "junior_per_birth": ratio.value,
+        "province_share": 1.0,
+        "vocational_share": paths.share_path(fit, "vocational_share").value,
+        "technical_share_of_secondary": paths.share_path(fit, "technical_share").value,
+        "higher_external_rate": paths.external_rate_path(fit).value,
+        "undergraduate_external_applicants": 0.0,
+    }
 
 
 def certification_rate(fit: Fit, seed: int = 0) -> tuple[float | None, str]:

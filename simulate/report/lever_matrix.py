@@ -93,7 +93,8 @@ def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
 
 def heatmap(m: pd.DataFrame, year: int, lang: str, goal_names: dict[str, str]) -> go.Figure:
     """Rows goals, columns levers; colour = median effect relative to the base (±100% clipped); a dot
-    marks an effect whose 90% interval includes zero."""
+    marks an effect whose 90% interval includes zero.
+    """
     d = m[m["year"] == year].copy()
     rel = d["effect_median"] / d["base_median"].abs().where(d["base_median"].abs() > 1e-12)
     d["rel"] = rel.fillna(np.sign(d["effect_median"])).clip(-1, 1)

@@ -36,7 +36,8 @@ MAX_NODES = 100_000
 MAX_LAYERS = 64
 SOURCED_KEYS = frozenset({"value", "source", "note", "unit", "quality", "range", "dist", "mode", "se"})
 UNCERTAINTY_KEYS = ("range", "dist", "mode", "se")
-"""Optional keys of a sourced leaf that declare its uncertainty (a later issue samples them)."""
+"""Optional keys of a sourced leaf that declare its uncertainty: ``range: [low, high]`` (each bound in the
+value's own form, e.g. a dated path), ``dist``, ``mode``, ``se``."""
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
@@ -53,6 +54,8 @@ class Provenance:
         quality: Data-quality label.
         file: Scenario file that set the value.
         line: 1-based line of the value's key (or list item) in ``file``.
+        range: ``[low, high]`` plausible range beside the value (plain data in the value's own
+            form, e.g. two dated paths), for sweeps to sample; None when the leaf gives none.
     """
 
     source: str
@@ -61,7 +64,7 @@ class Provenance:
     quality: str | None = None
     file: str
     line: int
-    range: tuple | None = None
+    range: Any = None
     dist: str | None = None
     mode: Any = None
     se: float | None = None
@@ -286,7 +289,10 @@ class _Builder:
         extra: dict[str, Any] = {}
         for name in UNCERTAINTY_KEYS:
             if name in entries:
+                known = set(self.positions)
                 extra[name] = self.build(entries[name][1], f"{path}.{name}")
+                for key in set(self.positions) - known:  # uncertainty is metadata, not a key of the scenario
+                    del self.positions[key]
         rng = extra.get("range")
         if rng is not None and not (isinstance(rng, list) and len(rng) == 2):
             self.problem(entries["range"][1], path, "'range' of a sourced value must be a list [low, high]")
@@ -296,9 +302,8 @@ class _Builder:
                 self.problem(entries["range"][1], path, f"'range' must be [low, high] with low ≤ high, got {rng}")
         self.sources[path] = Provenance(
             source=meta.get("source", ""), note=meta.get("note"), unit=meta.get("unit"),
-            quality=meta.get("quality"), file=self.file, line=line,
-            range=tuple(rng) if isinstance(rng, list) else None, dist=extra.get("dist"), mode=extra.get("mode"),
-            se=extra.get("se"))
+            quality=meta.get("quality"), file=self.file, line=line, range=rng, dist=extra.get("dist"),
+            mode=extra.get("mode"), se=extra.get("se"))
         return self.build(entries["value"][1], path)
 
 
@@ -532,8 +537,8 @@ def dump_resolved(data: dict, sources: dict[str, Provenance]) -> str:
     """Write merged data as YAML with provenance attached as sourced leaves.
 
     Every value whose key path has a provenance is written as
-    ``{value: ..., source: ..., note: ..., unit: ..., quality: ...}`` (None
-    fields omitted), so :func:`parse_yaml` of the result gives back ``data``.
+    ``{value: ..., source: ..., note: ..., unit: ..., quality: ..., range: ...}``
+    (None fields omitted), so :func:`parse_yaml` of the result gives back ``data``.
 
     Args:
         data: Plain scenario data (e.g. ``Layered.data``).

@@ -23,6 +23,7 @@ from simulate.scenario.types import (
     SharePath,
     Yuan,
     YuanPath,
+    dated,
 )
 
 LEVELS = ("secondary_vocational", "technical_school", "higher_vocational", "vocational_undergraduate")
@@ -142,16 +143,38 @@ class Finance(Strict):
     funding_dispersion: float = Field(ge=0, le=2, description="coefficient of variation across schools")
 
 
-class Intake(Strict):
-    """Who applies to vocational schools each September."""
+PersonsPath = dated(0.0, None, "persons")
+"""A dated path of head counts (e.g. births by calendar year, ``{2000: 17650000, …}``)."""
+RatioPath = dated(0.0, 5.0, "ratio")
+"""A dated path of non-negative ratios (persons per person)."""
 
-    junior_graduates: Persons = Field(description="junior-secondary graduates in the base year (初中毕业生)")
-    junior_graduates_growth: GrowthPath
+
+class Intake(Strict):
+    """Who applies to vocational schools each September: the school-age cohort and how it splits.
+
+    Junior-secondary graduates (初中毕业生) of year *y* = ``national_births`` of *y* − ``cohort_lag`` ×
+    ``junior_per_birth`` (*y*) × ``province_share`` (*y*). Of them, ``vocational_share`` apply to
+    secondary vocational or technical schools, ``technical_share_of_secondary`` of those to technical
+    schools. External applicants to 高职 in *y* = ``higher_external_rate`` (*y*) × the graduates of
+    *y* − ``higher_external_lag`` who did not enter vocational school (general-track leavers and
+    others, incl. the 扩招 social applicants). :func:`simulate.agents.intake.applicants` computes them.
+    The uncertain paths carry a ``range`` in their layer (see ``calibration/README.md``).
+    """
+
+    national_births: PersonsPath = Field(description="national births by calendar year (出生人口), {year: persons}")
+    cohort_lag: int = Field(ge=10, le=20, description="years from birth to junior-secondary graduation")
+    junior_per_birth: RatioPath = Field(
+        description="national junior graduates per birth cohort_lag years earlier (registration drift; fitted)")
+    province_share: SharePath = Field(description="the region's share of national junior graduates (1 nationally)")
     vocational_share: SharePath = Field(description="share of junior graduates entering secondary vocational/technical")
     technical_share_of_secondary: SharePath = Field(description="technical schools' share of secondary intake")
-    higher_external_applicants: Persons = Field(description="general-high-school and other applicants to 高职 per year")
-    higher_external_growth: GrowthPath
-    undergraduate_external_applicants: Persons
+    higher_external_rate: RatioPath = Field(
+        description="external applicants to 高职 per junior graduate of higher_external_lag years earlier who did "
+                    "not enter vocational school")
+    higher_external_lag: int = Field(ge=1, le=6, description="years from junior graduation to applying to 高职 "
+                                                             "(three years of general senior secondary)")
+    undergraduate_external_applicants: Persons = Field(
+        description="external applicants to four-year vocational undergraduate programmes per year")
 
 
 class Region(Strict):

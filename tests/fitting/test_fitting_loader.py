@@ -139,3 +139,23 @@ def test_cli_reports_a_missing_data_file(tmp_path, capsys):
     assert main(["backtest", "--data", str(tmp_path / "none.csv"), "--fit-until", "2020",
                  "--out", str(tmp_path / "o")]) == ExitStatus.BAD_INPUT
     assert "not found" in capsys.readouterr().err
+
+
+def test_the_births_file_is_the_shared_data_read_strictly(tmp_path):
+    from simulate.fitting.cohort import DEFAULT_BIRTHS, load_births
+
+    shared = ROOT.parent / "shared" / "data" / "births_national.csv"
+    if shared.is_file():
+        assert DEFAULT_BIRTHS.read_bytes() == shared.read_bytes()
+    b = load_births(DEFAULT_BIRTHS)
+    assert list(b.values.index) == list(range(2000, 2025))
+    assert b.at(2016) == 17860000 and b.at(2023) == 9020000
+    assert set(b.quality[b.values.index >= 2012]) == {"high"} and (b.source.str.len() > 0).all()
+    text = DEFAULT_BIRTHS.read_text(encoding="utf-8")
+    bad = tmp_path / "births.csv"
+    for broken, message in ((text.replace(",2016,17860000,", ",2016,-5,", 1), "births.csv:18: value '-5'"),
+                            (text + text.splitlines()[1] + "\n", "births of 2000 given twice"),
+                            (text.replace("national,births,2001", "jiangxi,births,2001", 1), "region 'jiangxi'")):
+        bad.write_text(broken, encoding="utf-8")
+        with pytest.raises(DataError, match=message):
+            load_births(bad)

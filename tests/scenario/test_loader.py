@@ -539,3 +539,21 @@ def test_property_safe_dump_round_trip(tmp_path: Path, data: dict) -> None:
     doc = parse_yaml(path)
     assert doc.data == data
     assert all(p in doc.positions for p in key_paths(data))
+
+
+def test_sourced_leaf_keeps_its_range_and_dumps_it_back(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("intake:\n  share:\n    value: {2015: 0.4, 2030: 0.3}\n    source: fitted\n"
+                    "    range: [{2015: 0.4, 2030: 0.25}, 0.4]\n    note: central path\n", encoding="utf-8")
+    doc = parse_yaml(path)
+    assert doc.data == {"intake": {"share": {2015: 0.4, 2030: 0.3}}}
+    prov = doc.sources["intake.share"]
+    assert prov.range == [{2015: 0.4, 2030: 0.25}, 0.4] and prov.note == "central path"
+    assert not any(".range" in k for k in doc.positions)
+    again = tmp_path / "again.yaml"
+    again.write_text(dump_resolved(doc.data, doc.sources), encoding="utf-8")
+    assert parse_yaml(again).sources["intake.share"].range == prov.range
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a:\n  value: 1\n  source: x\n  range: 3\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"'range' of a sourced value must be a list \[low, high\]"):
+        parse_yaml(bad)
