@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
 
 
 def levers_command(
-    scenario: Annotated[Path | None, typer.Argument(help="scenario YAML (default: the shipped Jiangxi baseline)")] = None,
+    scenario: Annotated[Path | None, typer.Argument(help="scenario YAML (default: the shipped Jiangxi "
+                                                        "baseline)")] = None,
     reps: Annotated[int, typer.Option("--reps", min=1, max=1000, help="replications per lever and for the base")] = 10,
     workers: Annotated[int, typer.Option("--workers", min=1, max=256, help="processes")] = 1,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="root seed (default: the scenario's)")] = None,

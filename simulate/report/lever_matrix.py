@@ -92,8 +92,10 @@ def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
 
 
 def heatmap(m: pd.DataFrame, year: int, lang: str, goal_names: dict[str, str]) -> go.Figure:
-    """Rows goals, columns levers; colour = median effect relative to the base (±100% clipped); a dot
-    marks an effect whose 90% interval includes zero.
+    """The heat map of one year: rows goals, columns levers.
+
+    Colour is the median effect relative to the base (±100% clipped); a dot marks an effect whose 90%
+    interval includes zero.
     """
     d = m[m["year"] == year].copy()
     rel = d["effect_median"] / d["base_median"].abs().where(d["base_median"].abs() > 1e-12)
