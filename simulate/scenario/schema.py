@@ -122,6 +122,20 @@ class Major(Strict):
     )
 
 
+class StatusQuo(Strict):
+    """The policy in force when the base year's enterprise participation was observed.
+
+    Firms' decisions are aligned to the published participation under this policy, so a scenario that
+    changes a lever from its first year still changes participation (its levers are not absorbed into the
+    alignment).
+    """
+
+    credit_rate: Share = Field(description="surcharge credit rate in force (004 §五(一))")
+    credit_eligibility: Literal["certified", "cooperating"] = Field(description="who could claim the credit")
+    certificate_subsidy: Yuan = Field(description="certificate subsidy in force (yuan per certificate)")
+    apprenticeship_share: Share = Field(description="share of entrants schools sought to train jointly")
+
+
 class EnterprisePopulation(Strict):
     """Employers of vocational graduates, synthesised as weighted records."""
 
@@ -134,6 +148,7 @@ class EnterprisePopulation(Strict):
     vocational_hire_share: Share = Field(description="share of vacancies open to vocational graduates")
     base_participation: Share = Field(description="share of enterprises cooperating with schools in the base year")
     base_certified: Share = Field(description="share certified as 产教融合型企业 in the base year")
+    status_quo: StatusQuo = Field(description="the policy under which base_participation was observed")
 
 
 class Finance(Strict):
