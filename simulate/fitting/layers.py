@@ -2,9 +2,10 @@
 
 Two layers, because rates and regional drivers travel differently:
 
-* the **behaviour** layer (``--out``, default ``calibration/fitted/behaviour.yaml``): dropout,
+* the **behaviour** layer (``--out``, default ``runs/calibration/fitted/behaviour.yaml``; the shipped
+  copy is ``calibration/fitted/behaviour.yaml``): dropout,
   progression, teacher attrition and certification — rates any region's scenario may extend;
-* the **national region** layer (default ``calibration/fitted/national_region.yaml``): intake
+* the **national region** layer (default ``national_region.yaml`` beside the behaviour layer): intake
   drivers (junior graduates and their growth path, vocational and technical shares, external
   higher-vocational applicants with the 扩招 shifts) and student–teacher ratios, for
   ``scenarios/national_baseline.yaml`` (base year :data:`BASE_YEAR_DEFAULT` = last data year + 1).
@@ -17,7 +18,6 @@ file's header and the report.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import yaml
@@ -29,7 +29,6 @@ from simulate.fitting.params import BY_NAME, EXPANSION_YEARS
 BEHAVIOUR_KEYS = ("dropout_secondary_vocational", "dropout_technical_school", "dropout_higher_vocational",
                   "progression_secondary_vocational", "teacher_attrition")
 RATIO_KEYS = ("ratio_secondary_vocational", "ratio_technical_school", "ratio_higher_vocational")
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "calibration" / "fitted"
 
 
 def source(fit: Fit, name: str, command: str) -> str:

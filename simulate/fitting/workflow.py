@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulate import shipped
 from simulate.fitting import engine_check, layers, report
 from simulate.fitting import regional as regions
 from simulate.fitting.backtest import Backtest, backtest
@@ -15,7 +16,10 @@ from simulate.fitting.calibrate import Fit, fit, fit_statistics
 from simulate.fitting.data import Observed, harmonised, load_observed
 from simulate.results.runfolder import write_atomic
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "calibration" / "observed_2015_2022.csv"
+DEFAULT_DATA = shipped.calibration_dir() / "observed_2015_2022.csv"
+"""The national statistics shipped with talentsim."""
+DEFAULT_OUT = Path("runs") / "calibration"
+"""Where ``calibrate`` writes without ``--out``/``--report``: a folder of the working directory, never the package."""
 
 
 @dataclass
@@ -40,7 +44,7 @@ def _csv(path: Path, df: pd.DataFrame) -> Path:
 
 
 def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Path | None = None,
-              region_out: Path | None = None, report_dir: Path = Path("runs/calibration"), base_year: int | None = None,
+              region_out: Path | None = None, report_dir: Path = DEFAULT_OUT, base_year: int | None = None,
               bootstrap: int = 0, engine: bool = True, images: bool = True, lang: str = "en",
               seed: int = 0, regional: tuple[tuple[str, int | None], ...] = ()) -> Calibration:
     """Fit, check in the engine, write both scenario layers (and regional intake layers) and the fit report.
@@ -66,9 +70,9 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
         paths = paths.merge(engine_paths, on=["level", "indicator", "year"], how="left")
     result.paths = paths.merge(f.obs[["level", "indicator", "year", "value"]], on=["level", "indicator", "year"],
                                how="left")
-    out = Path(out) if out else layers.DEFAULT_DIR / "behaviour.yaml"
+    out = Path(out) if out else DEFAULT_OUT / "fitted" / "behaviour.yaml"
     region_out = Path(region_out) if region_out else (
-        layers.DEFAULT_DIR / "national_region.yaml" if out == layers.DEFAULT_DIR / "behaviour.yaml"
+        out.with_name("national_region.yaml") if out.name == "behaviour.yaml"
         else out.with_name(out.stem + ".national_region.yaml"))
     base_year = int(base_year) if base_year is not None else obs.until(f.fit_until).last_year + 1
     cert, cert_note = result.certification

@@ -23,6 +23,8 @@ from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from simulate import shipped
+
 from .errors import Problem, ScenarioError, join_path, validation_problems
 
 __all__ = [
@@ -404,15 +406,20 @@ def _resolve_order(path: Path) -> list[Document]:
         entries = [raw] if isinstance(raw, str) else raw
         if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
             line, col = doc.positions["extends"]
-            raise ScenarioError(Problem(doc.file, line, col, "extends",
-                                        "expected a file path or a list of file paths"))
+            raise ScenarioError(Problem(doc.file, line, col, "extends", "expected a shipped scenario name "
+                                        "(jiangxi_baseline), a file path, or a list of them"))
         for i, rel in enumerate(entries):
             at = "extends" if isinstance(raw, str) else f"extends[{i}]"
             line, col = doc.positions.get(at, doc.positions["extends"])
-            child = Path(os.path.normpath(target.parent / rel))
-            if not child.is_file():
+            try:
+                child = Path(os.path.normpath(shipped.resolve(rel, target.parent)))
+            except shipped.UnknownName as exc:
+                raise ScenarioError(Problem(doc.file, line, col, at, str(exc))) from None
+            if child.is_dir():
                 raise ScenarioError(Problem(doc.file, line, col, at,
-                                            f"extended file {str(child)!r} not found"))
+                                            f"extended file {str(child)!r} is a folder, not a scenario file"))
+            if not child.exists():
+                raise ScenarioError(Problem(doc.file, line, col, at, f"extended file {str(child)!r} not found"))
             if child.resolve() in {p for p, _ in chain}:
                 names = " -> ".join([s for _, s in chain] + [str(child)])
                 raise ScenarioError(Problem(doc.file, line, col, at, f"extends cycle: {names}"))
@@ -432,9 +439,11 @@ def load_layers(path: Path | str) -> Layered:
     """Load a scenario file and merge the files it ``extends``.
 
     ``extends`` is a path or list of paths relative to the including file's
-    directory. Layers apply depth-first in listed order (later entries win;
-    the including file wins over everything it extends); each file is
-    applied once even if reached twice.
+    directory, or the name of a shipped scenario (``jiangxi_baseline``) or
+    layer (``calibration/parameters/behaviour``; see :mod:`simulate.shipped`).
+    Layers apply depth-first in listed order (later entries win; the
+    including file wins over everything it extends); each file is applied
+    once even if reached twice.
 
     Args:
         path: The top scenario file.
