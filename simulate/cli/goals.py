@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,7 +23,8 @@ def register(app: typer.Typer) -> None:
 
 
 def goals_command(
-    scenario: Annotated[Path | None, typer.Argument(help="apply this scenario's added/overridden goals")] = None,
+    scenario: Annotated[str | None, typer.Argument(metavar="[SCENARIO]", help="apply this scenario's added or "
+                                                   "overridden goals (a shipped scenario's name or a file)")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json")] = Format.table,
 ) -> None:
     """List every target of the five policy documents with its source clause, metric and status."""
@@ -33,9 +33,10 @@ def goals_command(
     from simulate.goals.catalogue import load_catalogue, scenario_goals
 
     if scenario is not None:
+        from simulate.cli.common import scenario_file
         from simulate.scenario import load_scenario
 
-        goals = scenario_goals(load_scenario(scenario).scenario.goals)
+        goals = scenario_goals(load_scenario(scenario_file(scenario)).scenario.goals)
     else:
         goals = load_catalogue()
     if fmt is Format.json:
