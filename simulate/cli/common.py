@@ -32,7 +32,8 @@ def scenario_file(arg: str | Path | None, *, kind: str = "scenario") -> Path:
         try:
             return shipped.sweep_spec_path(text) if kind == "sweep spec" else shipped.scenario_path(text)
         except shipped.UnknownName as exc:
-            raise BadInput(str(exc)) from None
+            if not Path(text).exists():  # else a file or folder of that name here: say what it is below
+                raise BadInput(str(exc)) from None
     path = Path(text)
     try:
         mode = path.stat().st_mode

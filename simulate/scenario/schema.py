@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from simulate.scenario.types import (
     CountPath,
@@ -33,9 +33,9 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
 class Strict(BaseModel):
-    """Base for every schema model: unknown keys are errors and objects are frozen."""
+    """Base for every schema model: unknown keys are errors, objects are frozen, numbers are finite (no inf, NaN)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PerLevel(Strict):
@@ -356,10 +356,17 @@ class Scenario(Strict):
     levers: Levers
     goals: GoalSettings = Field(default_factory=GoalSettings)
 
+    @field_validator("horizon")
+    @classmethod
+    def _after_base_year(cls, horizon: int, info: ValidationInfo) -> int:
+        base_year = info.data.get("base_year")
+        if base_year is not None and horizon <= base_year:
+            raise ValueError(f"horizon must be a year after base_year ({base_year}), got {horizon}: the last "
+                             "simulated year comes after the first")
+        return horizon
+
     @model_validator(mode="after")
     def _years(self) -> Scenario:
-        if self.horizon <= self.base_year:
-            raise ValueError(f"horizon ({self.horizon}) must be after base_year ({self.base_year})")
         majors = {m.id for m in self.region.majors}
         adj = self.levers.enrollment_adjustment
         from simulate.goals.catalogue import scenario_goals  # goals are data; no engine import
