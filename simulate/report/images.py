@@ -119,7 +119,12 @@ class ChartServer:
         self._kaleido = k
         await k.open()
 
-    def _call(self, coroutine: Any, what: str) -> Any:
+    def _call(self, coroutine: Any, what: str, *, retry: Any = None) -> Any:
+        """Run a coroutine on the server's loop within the time limit; on failure stop the browser and raise.
+
+        ``retry`` (a function giving a fresh coroutine) is tried once more after an error that left the
+        browser running: kaleido can read a tab's scripts before the page has set them up.
+        """
         if self._loop is None:
             coroutine.close()
             raise ImageError(f"{what}: the chart server is not running")
@@ -131,12 +136,19 @@ class ChartServer:
             self.stop()
             raise ImageError(f"{what} within {self.timeout:.0f} s; the browser was stopped (raise the limit with "
                              f"TALENTSIM_IMAGE_TIMEOUT, or pass --no-images)") from None
-        except BaseException as exc:
+        except (KeyboardInterrupt, SystemExit):
             self.stop()
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            raise ImageError(f"{what}: {type(exc).__name__}: {str(exc).strip() or 'no message'} (or pass "
+            raise
+        except BaseException as exc:
+            if retry is not None and self._alive():
+                return self._call(retry(), what)
+            self.stop()
+            raise ImageError(f"{what}: {type(exc).__name__}: {str(exc).strip()[:300] or 'no message'} (or pass "
                              "--no-images)") from None
+
+    def _alive(self) -> bool:
+        process = getattr(self._kaleido, "subprocess", None)
+        return process is not None and process.poll() is None
 
     def image(self, fig: Any, fmt: str, *, scale: float = 1.0) -> bytes:
         """PNG or SVG bytes of a figure at its layout size (slide size if unset).
@@ -150,8 +162,10 @@ class ChartServer:
             raise ImageError("the chart server is not running")
         opts = dict(format=fmt, width=fig.layout.width or SLIDE_WIDTH, height=fig.layout.height or SLIDE_HEIGHT,
                     scale=scale)
-        data = self._call(self._kaleido.calc_fig(fig.to_plotly_json(), opts=opts),
-                          f"a {fmt.upper()} image was not made")
+        spec = fig.to_plotly_json()
+        k = self._kaleido
+        data = self._call(k.calc_fig(spec, opts=opts), f"a {fmt.upper()} image was not made",
+                          retry=lambda: k.calc_fig(spec, opts=opts))
         return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
     def stop(self) -> None:
