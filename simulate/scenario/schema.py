@@ -272,15 +272,15 @@ class EnrollmentAdjustment(Strict):
     max_change: SharePath = Field(description="cap on a major's yearly plan change")
     expand: list[Identifier] = Field(default_factory=list, description="majors to expand (shortage majors)")
     close: list[Identifier] = Field(default_factory=list, description="majors to stop enrolling")
-    from_year: int = Field(ge=1990, le=2100)
+    from_year: int = Field(ge=1990, le=2100, description="first April the plans are adjusted")
 
 
 class OrderClassMinimum(Strict):
     """Minimum order classes per secondary school per year by tier (Nanchang: A≥5, B≥3, other≥2)."""
 
-    A: int = Field(ge=0, le=100)
-    B: int = Field(ge=0, le=100)
-    other: int = Field(ge=0, le=100)
+    A: int = Field(ge=0, le=100, description="order classes a year in each A-tier school")
+    B: int = Field(ge=0, le=100, description="order classes a year in each B-tier school")
+    other: int = Field(ge=0, le=100, description="order classes a year in each other school")
     subregions: list[Identifier] | None = Field(default=None, description="where the rule applies (all if absent)")
     from_year: int = Field(default=1990, ge=1990, le=2100, description="first September the rule applies")
 
@@ -302,8 +302,8 @@ class SurchargeCredit(Strict):
 class TeacherPractice(Strict):
     """Enterprise practice rule (6 months per 5 years) and its enforcement."""
 
-    months_required: int = Field(ge=0, le=60)
-    window_years: int = Field(ge=1, le=10)
+    months_required: int = Field(ge=0, le=60, description="months of enterprise practice a teacher needs")
+    window_years: int = Field(ge=1, le=10, description="years within which the months are due (5)")
     enforcement: SharePath = Field(description="share of non-compliant teachers sent to practice")
     post_rate: SharePath = Field(description="practice posts firms offer, share of their staff (0.5%)")
 
