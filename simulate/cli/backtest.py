@@ -37,12 +37,12 @@ def backtest_command(
 
     if lang not in ("en", "zh"):
         raise BadInput(f"--lang {lang!r}: expected en or zh")
-    require_browser(images)
     data = data or DEFAULT_DATA
     if not data.is_file():
         raise BadInput(f"data file {str(data)!r} not found")
     if until is not None and until <= fit_until:
         raise BadInput(f"--until ({until}) must be after --fit-until ({fit_until})")
+    require_browser(images)  # before fitting and before any file is written
     try:
         bt, warnings = run_backtest(data, fit_until, until, out, images=images, lang=lang)
     except DataError as exc:

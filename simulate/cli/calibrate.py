@@ -54,9 +54,9 @@ def calibrate_command(
 
     if lang not in ("en", "zh"):
         raise BadInput(f"--lang {lang!r}: expected en or zh")
-    require_browser(images)  # before fitting and before any file is written
     if data is not None and not data.is_file():
         raise BadInput(f"data file {str(data)!r} not found")
+    require_browser(images)  # before fitting and before any file is written
     pairs = []
     for item in regional or []:
         name, _, year = item.partition(":")

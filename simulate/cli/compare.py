@@ -56,7 +56,6 @@ def compare_command(
     check_seed(seed)
     if len(inputs) < 2:
         raise BadInput("compare needs at least two scenarios or run folders")
-    require_browser(images)
     start = time.perf_counter()
     paths = [Path(text) for text in inputs]
     loaded, folders = [], []
@@ -76,6 +75,7 @@ def compare_command(
             loaded.append((path, load_scenario(file)))
     base_input = _find_baseline(baseline, paths, loaded, folders)
     _check_alike(loaded, folders, unpaired)
+    require_browser(images)  # before simulating or writing anything
 
     folder = out or Path("reports") / f"compare_{'_'.join(_stem(p, loaded, folders) for p in paths)[:80]}_{lang}"
     with reserve(folder, replace=force) as slot:  # refuses a busy or existing folder before simulating

@@ -36,12 +36,12 @@ def report_command(
     from simulate.results.runfolder import reserve
 
     check_lang(lang)
-    require_browser(images)
     start = time.perf_counter()
     try:
         run = R.from_folder(run_dir)
     except R.RunFolderError as exc:
         raise BadInput(str(exc)) from exc
+    require_browser(images)  # before writing anything
     folder = out or run_dir / f"report_{lang}"
     with reserve(folder, replace=force or out is None) as slot:  # the briefing appears whole, or not at all
         bundle = report_bundle(run, lang=lang, window_start=window_start)

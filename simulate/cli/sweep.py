@@ -51,7 +51,6 @@ def sweep_command(
     from simulate.sweep.store import StoreError
 
     _check_lang(lang)
-    require_browser(report and images)  # before the sweep: a report without its browser would come too late
     spec = scenario_file(spec, kind="sweep spec")
     sweep = load_sweep(spec)
     if samples is not None:
@@ -64,6 +63,7 @@ def sweep_command(
             raise BadInput(f"--samples: {exc}") from None
         sweep = load_sweep(spec, samples=samples)
     folder = out or Path("runs") / "sweeps" / sweep.spec.name
+    require_browser(report and images)  # before the sweep: a report without its browser would come too late
     try:
         summary = run_sweep(sweep, folder, workers=workers, scheduler=scheduler, resume=resume, progress=progress)
     except (StoreError, DesignError, SchedulerUnreachable) as exc:
@@ -92,7 +92,6 @@ def sweep_report_command(
 ) -> None:
     """Rebuild a sweep's charts and tables from its store (offline HTML, PNG/SVG, CSV, Excel)."""
     _check_lang(lang)
-    require_browser(images)
     _write_report(folder, lang, out, images, force)
 
 
@@ -110,7 +109,8 @@ def _write_report(folder: Path, lang: str, out: Path | None = None, images: bool
     from simulate.sweep.store import StoreError
 
     if not (folder / "sweep.duckdb").is_file():
-        raise BadInput(f"{str(folder)!r} holds no sweep.duckdb: give a folder `talentsim sweep` wrote")
+        raise BadInput(f"no sweep store at {folder / 'sweep.duckdb'}: give a folder `talentsim sweep` wrote")
+    require_browser(images)
     target = out or folder / f"report_{lang}"
     try:
         with reserve(target, replace=force or out is None) as slot:  # the report appears whole, or not at all

@@ -76,6 +76,15 @@ def find_browser() -> str:
     raise BrowserNotFound(f"PNG/SVG charts need Chromium, and none was found: {REMEDY}")
 
 
+def has_browser() -> bool:
+    """Whether :func:`find_browser` finds one."""
+    try:
+        find_browser()
+    except BrowserNotFound:
+        return False
+    return True
+
+
 class ChartServer:
     """One headless browser for many images, with a time limit on starting it and on every image.
 

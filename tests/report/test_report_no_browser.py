@@ -8,7 +8,6 @@ kaleido's browser driver, honours it) pointing nowhere, or at a fake that never 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -35,7 +34,7 @@ COMMANDS = {
     "compare": ["compare", "{base}", "{funding}", "--out", "{out}"],
     "report": ["report", "{base}", "--out", "{out}"],
     "sweep": ["sweep", "four_levers_oat", "--out", "{out}"],
-    "sweep-report": ["sweep-report", "{base}", "--out", "{out}"],
+    "sweep-report": ["sweep-report", "{store}", "--out", "{out}"],
     "calibrate": ["calibrate", "--out", "{out}/b.yaml", "--report", "{out}/report"],
     "backtest": ["backtest", "--fit-until", "2020", "--out", "{out}"],
 }
@@ -46,7 +45,11 @@ def test_no_browser_stops_at_once_before_any_work(command, run_folders, tmp_path
     out = tmp_path / "out"
     fitted = {p: p.read_bytes() for p in (shipped.calibration_dir() / "fitted").glob("*.yaml")}
     before = {p.name for p in run_folders["base"].iterdir()}
-    argv = [a.format(base=run_folders["base"], funding=run_folders["funding"], out=out) for a in COMMANDS[command]]
+    store = tmp_path / "sweep"
+    store.mkdir()
+    (store / "sweep.duckdb").write_bytes(b"")  # never opened: the browser is looked for first
+    argv = [a.format(base=run_folders["base"], funding=run_folders["funding"], out=out, store=store)
+            for a in COMMANDS[command]]
     done, took = run(argv, {"BROWSER_PATH": str(tmp_path / "no" / "chromium")})
     assert done.returncode == 2, done.stderr
     assert took < 30  # Python's start and imports; nothing is simulated, fitted or rendered
@@ -105,7 +108,7 @@ def test_find_browser_honours_browser_path(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs the Debian chromium package (installed by .ci/run)")
+@pytest.mark.skipif(not images.has_browser(), reason="needs the Debian chromium package (installed by .ci/run)")
 def test_a_browser_that_dies_mid_way_ends_in_an_image_error_not_a_wait():
     fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
     server = images.ChartServer(timeout=20)
