@@ -10,8 +10,10 @@ import typer
 from simulate import shipped
 
 
-def out_option(value: str) -> Path:
+def out_option(value: str | Path) -> Path:
     """Parser of ``--out``-like options: an empty value is refused (it would mean the current folder)."""
+    if isinstance(value, Path):  # a default
+        return value
     if value.strip() == "":
         raise typer.BadParameter("is empty: give the folder to write, e.g. --out runs/my_plan")
     return Path(value)

@@ -131,8 +131,8 @@ def test_run_defaults_to_20_replications_and_says_so(capsys):
     assert main(["run", "--help"]) == ExitStatus.OK
     text = " ".join(capsys.readouterr().out.split())
     assert "20 replications" in text and "available" in text and "cores" in text
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "20 replications" in " ".join(readme.split())
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "by default 20 replications, spread over the available CPU cores" in readme
 
 
 def test_shipped_scenarios_run_by_name(tmp_path, capsys):
