@@ -1,7 +1,7 @@
 """The Python API: run a scenario, get tidy results, write a run folder.
 
 >>> import simulate
->>> loaded = simulate.load_scenario("scenarios/jiangxi_baseline.yaml")
+>>> loaded = simulate.load_scenario("jiangxi_baseline")   # a shipped name, or a file path
 >>> result = simulate.run(loaded, seed=0)
 >>> result.frame.query("indicator == 'in_school' and level == 'all'")
 """
