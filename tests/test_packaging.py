@@ -84,6 +84,11 @@ def test_the_installed_wheel_runs_from_an_empty_folder(venv, tmp_path):
     where = _run([bin_ / "python", "-c", "import simulate, simulate.shipped as s; print(simulate.__file__); "
                                          "print(s.scenarios_dir())"], cwd=empty).stdout.split()
     assert all(str(venv) in w for w in where), where  # the wheel's files, not the source tree
+    # scenarios/ and calibration/ keep their places side by side, so a shipped scenario's relative
+    # extends: ../calibration/parameters/x.yaml resolves inside the installed package too
+    _run([bin_ / "python", "-c", "import simulate.shipped as s; "
+                                 "assert (s.scenarios_dir() / '../calibration/parameters/behaviour.yaml').is_file()"],
+         cwd=empty)
     _run([bin_ / "talentsim", "run", "--reps", "2", "--workers", "1"], cwd=empty)
     assert (empty / "runs" / "jiangxi_baseline" / "summary.json").is_file()
     listing = _run([bin_ / "talentsim", "scenarios"], cwd=empty).stdout
