@@ -1,17 +1,18 @@
 """The Python API: run a scenario, get tidy results, write a run folder.
 
 >>> import simulate
->>> loaded = simulate.load_scenario("scenarios/jiangxi_baseline.yaml")
+>>> loaded = simulate.load_scenario("jiangxi_baseline")   # a shipped name, or a file path
 >>> result = simulate.run(loaded, seed=0)
 >>> result.frame.query("indicator == 'in_school' and level == 'all'")
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import platform
+import signal
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -22,7 +23,7 @@ import pandas as pd
 from simulate.engine import simulate_replication
 from simulate.goals.catalogue import scenario_goals
 from simulate.goals.verdicts import bands, judge, summarise
-from simulate.results.runfolder import json_writer, text_writer, write_folder
+from simulate.results.runfolder import Writer, json_writer, text_writer, write_folder
 from simulate.scenario import LoadedScenario, Scenario, load_scenario
 
 
@@ -98,20 +99,60 @@ class RunResult:
         """p05–p95 of every indicator cell over replications (``bands.parquet``)."""
         return bands(self.frame)
 
-    def write(self, out: str | Path, verdicts: pd.DataFrame | None = None) -> Path:
-        """Write the run folder (atomically): resolved scenario, results, bands, goals, summary."""
+    def files(self, verdicts: pd.DataFrame | None = None) -> dict[str, Writer]:
+        """The run folder's files: resolved scenario, results, bands, goals, summary (name → writer)."""
         frame = self.frame
         verdicts = self.goal_verdicts() if verdicts is None else verdicts
         goals = self.goals(verdicts)
         band = self.bands()
-        return write_folder(Path(out), {
+        return {
             "scenario.resolved.yaml": text_writer(self.loaded.resolved_yaml()),
             "results.parquet": lambda p: frame.to_parquet(p, index=False),
             "bands.parquet": lambda p: band.to_parquet(p, index=False),
             "goal_verdicts.parquet": lambda p: verdicts.to_parquet(p, index=False),
             "goals.csv": lambda p: goals.to_csv(p, index=False),
             "summary.json": json_writer(self.summary()),
-        })
+        }
+
+    def write(self, out: str | Path, verdicts: pd.DataFrame | None = None, *, replace: bool = False) -> Path:
+        """Write the run folder all-or-nothing (see :mod:`simulate.results.runfolder`).
+
+        Args:
+            out: the folder.
+            verdicts: :meth:`goal_verdicts`, if already computed.
+            replace: replace an existing run folder whole (otherwise it is an error).
+
+        Raises:
+            FolderError: the folder exists (without ``replace``), is being written, or cannot be written.
+        """
+        return write_folder(Path(out), self.files(verdicts), replace=replace)
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the system has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _pool_map(jobs: list, workers: int, chunksize: int) -> list[pd.DataFrame]:
+    """``_one`` over ``jobs`` in worker processes, in order; Ctrl-C stops the workers at once."""
+    pool = multiprocessing.Pool(workers, initializer=_ignore_sigint)
+    try:
+        frames = pool.map(_one, jobs, chunksize=chunksize)
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+    return frames
 
 
 def _one(args: tuple[Scenario, int, int]) -> pd.DataFrame:
@@ -142,9 +183,8 @@ def run(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = Non
     jobs = [(sc, seed, r) for r in range(replications)]
     start = time.perf_counter()
     if workers > 1 and replications > 1:
-        workers = min(workers, replications, os.cpu_count() or 1)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            frames = list(pool.map(_one, jobs, chunksize=max(1, replications // (4 * workers))))
+        workers = min(workers, replications, available_cores())
+        frames = _pool_map(jobs, workers, chunksize=max(1, replications // (4 * workers)))
     else:
         frames = [_one(j) for j in jobs]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

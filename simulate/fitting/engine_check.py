@@ -13,11 +13,11 @@ engine produces (a quick run at 5% scale with every compliant teacher certified)
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulate import shipped
 from simulate.fitting import layers, paths, series
 from simulate.fitting.calibrate import Fit
 from simulate.fitting.cohort import COHORT_LAG, GENERAL_YEARS
@@ -25,10 +25,9 @@ from simulate.fitting.data import harmonised
 from simulate.scenario.loader import deep_merge, load_layers, parse_yaml
 from simulate.scenario.schema import LEVELS, Scenario
 
-ROOT = Path(__file__).resolve().parents[2]
-BEHAVIOUR = ROOT / "calibration" / "parameters" / "behaviour.yaml"
-NATIONAL_REGION = ROOT / "calibration" / "parameters" / "national_region.yaml"
-NATIONAL_BASELINE = ROOT / "scenarios" / "national_baseline.yaml"
+BEHAVIOUR = shipped.calibration_dir() / "parameters" / "behaviour.yaml"
+NATIONAL_REGION = shipped.calibration_dir() / "parameters" / "national_region.yaml"
+NATIONAL_BASELINE = shipped.scenarios_dir() / "national_baseline.yaml"
 ENGINE_LEVELS = ("secondary_vocational", "technical_school", "higher_vocational")
 
 

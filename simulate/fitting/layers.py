@@ -2,11 +2,12 @@
 
 Three layers, because rates, the national cohort and regional drivers travel differently:
 
-* the **behaviour** layer (``--out``, default ``calibration/fitted/behaviour.yaml``): dropout,
+* the **behaviour** layer (``--out``, default ``runs/calibration/fitted/behaviour.yaml``; the shipped
+  copy is ``calibration/fitted/behaviour.yaml``): dropout,
   progression, teacher attrition and certification — rates any region's scenario may extend;
-* the **cohort** layer (``calibration/fitted/cohort.yaml``): national births by year, the lags and
-  the fitted births → junior-graduates ratio — every scenario extends it;
-* the **national region** layer (default ``calibration/fitted/national_region.yaml``): the intake
+* the **cohort** layer (``cohort.yaml`` beside the behaviour layer): national births by year, the lags
+  and the fitted births → junior-graduates ratio — every scenario extends it;
+* the **national region** layer (``national_region.yaml`` beside the behaviour layer): the intake
   paths (vocational and technical shares, external higher-vocational applicants per non-vocational
   junior graduate with the 扩招 shifts) and student–teacher ratios, for
   ``scenarios/national_baseline.yaml``. A province's intake layer is :mod:`~simulate.fitting.regional`'s.
@@ -33,7 +34,6 @@ from simulate.fitting.paths import DriverPath
 BEHAVIOUR_KEYS = ("dropout_secondary_vocational", "dropout_technical_school", "dropout_higher_vocational",
                   "progression_secondary_vocational", "teacher_attrition")
 RATIO_KEYS = ("ratio_secondary_vocational", "ratio_technical_school", "ratio_higher_vocational")
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "calibration" / "fitted"
 
 
 def source(fit: Fit, name: str, command: str) -> str:

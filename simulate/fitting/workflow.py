@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulate import shipped
 from simulate.fitting import engine_check, layers, outlook, report, series
 from simulate.fitting import regional as regions
 from simulate.fitting.backtest import MODEL, Backtest, backtest, naive
@@ -17,7 +18,10 @@ from simulate.fitting.cohort import DEFAULT_BIRTHS, load_births
 from simulate.fitting.data import harmonised, load_observed
 from simulate.results.runfolder import write_atomic
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "calibration" / "observed_2015_2022.csv"
+DEFAULT_DATA = shipped.calibration_dir() / "observed_2015_2022.csv"
+"""The national statistics shipped with talentsim."""
+DEFAULT_OUT = Path("runs") / "calibration"
+"""Where ``calibrate`` writes without ``--out``/``--report``: a folder of the working directory, never the package."""
 
 
 @dataclass
@@ -43,7 +47,7 @@ def _csv(path: Path, df: pd.DataFrame) -> Path:
 
 
 def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Path | None = None,
-              region_out: Path | None = None, report_dir: Path = Path("runs/calibration"), base_year: int | None = None,
+              region_out: Path | None = None, report_dir: Path = DEFAULT_OUT, base_year: int | None = None,
               bootstrap: int = 0, engine: bool = True, images: bool = True, lang: str = "en",
               seed: int = 0, regional: tuple[tuple[str, int | None], ...] = (),
               births: Path | None = None) -> Calibration:
@@ -75,11 +79,11 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
         paths = paths.merge(engine_paths, on=["level", "indicator", "year"], how="left")
     result.paths = paths.merge(f.obs[["level", "indicator", "year", "value"]], on=["level", "indicator", "year"],
                                how="left")
-    out = Path(out) if out else layers.DEFAULT_DIR / "behaviour.yaml"
-    default = out == layers.DEFAULT_DIR / "behaviour.yaml"
+    out = Path(out) if out else DEFAULT_OUT / "fitted" / "behaviour.yaml"
+    beside = out.name == "behaviour.yaml"
     region_out = Path(region_out) if region_out else (
-        layers.DEFAULT_DIR / "national_region.yaml" if default else out.with_name(out.stem + ".national_region.yaml"))
-    cohort_out = layers.DEFAULT_DIR / "cohort.yaml" if default else out.with_name(out.stem + ".cohort.yaml")
+        out.with_name("national_region.yaml") if beside else out.with_name(out.stem + ".national_region.yaml"))
+    cohort_out = out.with_name("cohort.yaml") if beside else out.with_name(out.stem + ".cohort.yaml")
     base_year = int(base_year) if base_year is not None else obs.until(f.fit_until).last_year + 1
     cert, cert_note = result.certification
     beh, skipped_b = layers.behaviour_layer(f, command, cert, cert_note)

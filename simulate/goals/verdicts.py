@@ -34,6 +34,8 @@ import pandas as pd
 from simulate.goals.catalogue import PENDING_INDICATORS, Goal
 from simulate.results.indicators import INDICATORS
 
+SIMULATED_REGIONS_FALLBACK = ("hunan", "jilin", "national")
+"""Issuers whose rates and standards are benchmarks judged on the simulated province when it is not them."""
 MILESTONES = (2025, 2030)
 """Years at which rules that must hold every year are judged."""
 PLAN_YEARS = 5

@@ -48,6 +48,7 @@ UI: dict[str, tuple[str, str]] = {
     "headline": ("主要目标达成判定", "Headline verdicts"),
     "trajectories": ("关键指标走势", "Trajectories of key indicators"),
     "differences": ("与基准情景的配对差异", "Paired differences against the baseline"),
+    "differences_unpaired": ("与基准情景的差异（未配对）", "Unpaired differences against the baseline"),
     "budget": ("财政预算与成本效果", "Budget and cost-effectiveness"),
     "assumptions": ("标注为假设的参数", "Labelled assumptions"),
     "assumptions_intro": ("以下参数尚无统计数据支撑，取值为标注的假设：",
@@ -75,6 +76,14 @@ UI: dict[str, tuple[str, str]] = {
     # trajectories and differences
     "difference": ("与基准之差", "Difference from baseline"),
     "difference_of": ("{name}：与基准之差", "{name}: difference from baseline"),
+    "difference_of_unpaired": ("{name}：与基准之差（未配对）", "{name}: unpaired difference from baseline"),
+    "pairing": ("配对", "Pairing"),
+    "paired": ("配对", "paired"),
+    "unpaired": ("未配对", "unpaired"),
+    "unlike_note": ("注意：各情景的地区或基年不同（{what}），差异只是中位数之差，不是政策效果；"
+                    "目标只在其适用地区判定。",
+                    "Note: the scenarios differ in region or base year ({what}); differences are differences of "
+                    "medians, not effects of a lever, and each goal is judged only where it applies."),
     "paired_note": ("配对差异：各情景使用相同随机种子（共同随机数），逐次模拟相减后取分位数。",
                     "Paired differences: the scenarios share seeds (common random numbers); "
                     "differences are taken replication by replication, then summarised."),

@@ -152,6 +152,36 @@ def from_folder(folder: str | Path) -> ScenarioRun:
     )
 
 
+def applicable_goals(run: ScenarioRun) -> ScenarioRun:
+    """Keep the goals that apply to the run's region: its province, a sub-region, or a benchmark judged anywhere.
+
+    A Nanchang target says nothing about a national scenario (which has no Nanchang), so it is dropped
+    there rather than judged on national figures.
+    """
+    from simulate.goals.verdicts import SIMULATED_REGIONS_FALLBACK
+
+    region = run.scenario.get("region", {})
+    places = {region.get("name"), *(s.get("name") for s in region.get("subregions", []) or [])}
+    places |= set(SIMULATED_REGIONS_FALLBACK)
+    goals = run.goals
+    if "scope" in goals.columns and len(goals):
+        where = goals["scope"].astype(str).str.split("/").str[0]
+        run.goals = goals[where.isin(places)].reset_index(drop=True)
+    return run
+
+
+def unlike(runs: list[ScenarioRun]) -> str:
+    """How the runs differ in region or base year (``""`` when they are alike and may be paired)."""
+    regions = list(dict.fromkeys(r.province for r in runs))
+    years = list(dict.fromkeys(r.base_year for r in runs))
+    parts = []
+    if len(regions) > 1:
+        parts.append("regions " + " / ".join(regions))
+    if len(years) > 1:
+        parts.append("base years " + " / ".join(map(str, years)))
+    return "; ".join(parts)
+
+
 def unique_names(runs: list[ScenarioRun]) -> list[ScenarioRun]:
     """Give runs that share a scenario name distinct names (``name``, ``name~2``, …)."""
     seen: dict[str, int] = {}

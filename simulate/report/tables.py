@@ -244,8 +244,12 @@ def goal_matrix(runs: list[ScenarioRun], lang: str, kind: str = "outcome") -> pd
     return out
 
 
-def band_table(frame: pd.DataFrame, runs: list[ScenarioRun], lang: str, title_key: str) -> pd.DataFrame:
-    """``scenario, indicator, year, p05 … p95`` with translated headers (trajectories or differences)."""
+def band_table(frame: pd.DataFrame, runs: list[ScenarioRun], lang: str, title_key: str,
+               paired: bool | None = None) -> pd.DataFrame:
+    """``scenario, indicator, year, p05 … p95`` with translated headers (trajectories or differences).
+
+    ``paired`` (differences only) adds a column saying whether each difference is paired.
+    """
     titles = {r.name: r.title(lang) for r in runs}
     out = pd.DataFrame({
         label("scenario", lang): frame["scenario"].map(titles),
@@ -254,6 +258,8 @@ def band_table(frame: pd.DataFrame, runs: list[ScenarioRun], lang: str, title_ke
         **{label(c, lang, default=c): frame[c] for c in metrics.BAND_COLUMNS if c not in ("p50",)},
     })
     out.insert(3, label("median", lang), frame["p50"].to_numpy())
+    if paired is not None:
+        out.insert(3, label("pairing", lang), label("paired" if paired else "unpaired", lang))
     out.attrs["title"] = label(title_key, lang)
     return out
 

@@ -31,7 +31,9 @@ CLAUSE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt §\S")
 
 def lever_ranges_file() -> Path:
     """Where the shipped ``lever_ranges.yaml`` is (the one place that knows)."""
-    return Path(__file__).resolve().parents[2] / "scenarios" / "lever_ranges.yaml"
+    from simulate import shipped
+
+    return shipped.scenarios_dir() / "lever_ranges.yaml"
 
 
 class _Strict(BaseModel):

@@ -18,6 +18,7 @@ from typing import Any
 
 import pydantic
 
+from simulate import shipped
 from simulate.goals.catalogue import scenario_goals
 from simulate.goals.verdicts import MILESTONES
 from simulate.results.indicators import INDICATORS
@@ -92,7 +93,11 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Sweep:
     if samples is not None:
         spec = SweepSpec.model_validate({**spec.model_dump(mode="python"), "samples": samples})
     where = layered.positions.get("scenario", (file, 1, 1))[0]
-    scen_path = Path(os.path.normpath(Path(where).parent / spec.scenario))
+    try:
+        scen_path = Path(os.path.normpath(shipped.resolve(spec.scenario, Path(where).parent)))
+    except shipped.UnknownName as exc:
+        probs.add("scenario", str(exc))
+        probs.raise_if_any()
     if not scen_path.is_file():
         probs.add("scenario", f"scenario file {str(scen_path)!r} not found")
         probs.raise_if_any()

@@ -5,7 +5,7 @@ bounds or levels, an optional distribution), the design method and its sample si
 design point, the outcomes (indicators at milestone years, goals met) and a seed::
 
     name: four_levers_morris
-    scenario: ../jiangxi_baseline.yaml
+    scenario: jiangxi_baseline
     method: morris            # oat | grid | lhs | morris | sobol
     samples: 10               # trajectories (morris), base samples (sobol), points (lhs), levels (oat, grid)
     replications: 4
@@ -188,7 +188,8 @@ class SweepSpec(Strict):
     title_zh: str = ""
     title_en: str = ""
     description: str = ""
-    scenario: str = Field(description="base scenario file, relative to this spec file")
+    scenario: str = Field(description="base scenario: a shipped scenario's name (jiangxi_baseline) or a file "
+                                      "path relative to this spec file")
     method: Literal["oat", "grid", "lhs", "morris", "sobol"]
     samples: int | None = Field(default=None, ge=1, le=1_000_000)
     replications: int = Field(default=1, ge=1, le=10_000, description="replications per design point")

@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 import yaml
 
+from simulate import shipped
 from simulate.cli.main import ExitStatus, main
 from simulate.results.indicators import INDICATORS, reference_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if p.name != "lever_ranges.yaml")
-BASELINE = ROOT / "scenarios" / "jiangxi_baseline.yaml"
+SCENARIOS = [s.path for s in shipped.list_scenarios()]
+BASELINE = shipped.scenario_path("jiangxi_baseline")
 
 
 def write_variant(tmp_path: Path, body: str, name: str = "variant.yaml") -> Path:
@@ -79,7 +80,7 @@ def test_run_writes_a_self_describing_folder(tmp_path, small_scenario_file, caps
                 "fixed_because", "source"):
         assert col in goals.columns
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["seed"] == 7 and summary["replications"] == 1
+    assert summary["seed"] == 7 and summary["replications"] == 20  # the default: P(met) from 20 replications
     assert summary["talentsim_version"] and summary["runtime_s"] > 0
     frame = pd.read_parquet(out / "results.parquet")
     assert list(frame.columns) == ["scenario", "replication", "year", "region", "level", "dimension",
@@ -112,7 +113,7 @@ def test_every_shipped_scenario_validates(path, capsys):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_shipped_scenario_runs(path, tmp_path):
-    assert main(["run", str(path), "--out", str(tmp_path / path.stem)]) == ExitStatus.OK
+    assert main(["run", str(path), "--out", str(tmp_path / path.stem), "--reps", "2"]) == ExitStatus.OK
     frame = pd.read_parquet(tmp_path / path.stem / "results.parquet")
     assert frame["year"].max() == 2035
 
@@ -122,6 +123,29 @@ def test_schema_is_json_schema_with_levers(capsys):
     schema = json.loads(capsys.readouterr().out)
     assert "levers" in schema["properties"] and "extends" in schema["properties"]
     assert "Levers" in schema["$defs"]
+
+
+def test_run_defaults_to_20_replications_and_says_so(capsys):
+    from simulate.cli.run import DEFAULT_REPS
+
+    assert DEFAULT_REPS == 20
+    assert main(["run", "--help"]) == ExitStatus.OK
+    text = " ".join(capsys.readouterr().out.split())
+    assert "20 replications" in text and "available" in text and "cores" in text
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "by default 20 replications, spread over the available CPU cores" in readme
+
+
+def test_shipped_scenarios_run_by_name(tmp_path, capsys):
+    assert main(["validate", "jiangxi_baseline", "funding_10k_12k"]) == ExitStatus.OK
+    assert capsys.readouterr().out.count("ok:") == 2
+    assert main(["validate", "jiangxi_basline"]) == ExitStatus.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "did you mean 'jiangxi_baseline'" in err and err.count("\n") == 1
+    assert main(["scenarios"]) == ExitStatus.OK
+    listing = capsys.readouterr().out
+    for s in shipped.list_scenarios():
+        assert s.name in listing and s.title_en in listing
 
 
 def test_indicator_reference_page_is_current():
@@ -135,6 +159,6 @@ def test_unknown_command_is_bad_input(capsys):
 def test_exit_codes_returned_by_commands_are_kept(monkeypatch):
     import simulate.cli.main as cli
 
-    for returned, expected in ((None, 0), (0, 0), (2, 2), (1, 1), (130, 1)):
+    for returned, expected in ((None, 0), (0, 0), (2, 2), (1, 1), (130, 130), (7, 1)):
         monkeypatch.setattr(cli, "app", lambda *a, _rv=returned, **k: _rv)
         assert cli.main(["run"]) == expected

@@ -27,8 +27,9 @@ def test_a_lever_acting_only_in_december_leaves_the_years_earlier_draws_alone(ma
     subsidy = make_scenario({"levers.certificate_subsidy": 2000.0})
     a, b = _cells(simulate_replication(base, 5).frame, base.base_year), _cells(
         simulate_replication(subsidy, 5).frame, base.base_year)
-    same = ["in_school", "enrollment", "graduates", "dropouts", "matched_rate", "outflow", "teachers_placed_in_practice",
-            "teachers_certified", "teachers_left", "teachers_hired", "dual_qualified_teachers", "appropriations"]
+    same = ["in_school", "enrollment", "graduates", "dropouts", "matched_rate", "outflow",
+            "teachers_placed_in_practice", "teachers_certified", "teachers_left", "teachers_hired",
+            "dual_qualified_teachers", "appropriations"]
     for ind in same:
         pd.testing.assert_series_equal(a.loc[ind], b.loc[ind], check_names=False)
     assert (b.loc["certificate_subsidies"] > a.loc["certificate_subsidies"]).all()
@@ -38,7 +39,8 @@ def test_a_lever_acting_only_in_december_leaves_the_years_earlier_draws_alone(ma
 def test_the_same_lever_setting_written_differently_gives_identical_numbers(make_scenario):
     base = make_scenario()
     y0 = base.base_year
-    same = make_scenario({"levers.per_student_funding.secondary": {y0: base.levers.per_student_funding.secondary.at(y0)}})
+    funding = base.levers.per_student_funding.secondary.at(y0)
+    same = make_scenario({"levers.per_student_funding.secondary": {y0: funding}})
     pd.testing.assert_frame_equal(simulate_replication(base, 3).frame, simulate_replication(same, 3).frame)
 
 

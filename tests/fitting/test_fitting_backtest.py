@@ -129,8 +129,8 @@ def test_cli_writes_predictions_errors_and_report(tmp_path, capsys):
 
 
 def test_cli_rejects_until_before_cut_off(tmp_path, capsys):
-    assert main(["backtest", "--fit-until", "2020", "--until", "2019", "--out", str(tmp_path / "x")]) == \
-        ExitStatus.BAD_INPUT
+    assert main(["backtest", "--fit-until", "2020", "--until", "2019", "--out", str(tmp_path / "x"),
+                 "--no-images"]) == ExitStatus.BAD_INPUT
     assert "--until (2019) must be after --fit-until (2020)" in capsys.readouterr().err
 
 

@@ -164,7 +164,7 @@ def test_regional_intake_layer_scales_national_drivers_by_the_snapshot_share(fit
     loaded = load_scenario(scen)
     sc = loaded.scenario
     assert sc.region.intake.province_share.at(2030) == share["value"]
-    assert loaded.sources["region.intake.province_share"].range == share["range"]
+    assert list(loaded.sources["region.intake.province_share"].range) == share["range"]
     # Jiangxi's external 高职 applicants are the national ones × its share of higher-vocational students
     from simulate.agents.intake import applicants
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from simulate.cli.main import ExitStatus, main
+from simulate.report.images import has_browser
 from simulate.sweep.analysis import analyse_store
 from simulate.sweep.charts import figures
 
-CHROMIUM = shutil.which("chromium") is not None
+CHROMIUM = has_browser()  # BROWSER_PATH, else the browser kaleido would find
 
 
 @pytest.fixture(scope="module")
