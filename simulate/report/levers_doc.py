@@ -31,7 +31,8 @@ def _source(loaded: LoadedScenario, path: str) -> str:
     rng = [p.range for _, p in found if p.range is not None]
     if len(found) == 1 and rng:
         lo, hi = rng[0]
-        text += f" (range [{lo:g}, {hi:g}])" if isinstance(lo, float) and isinstance(hi, float) else f" (range {lo} – {hi})"
+        numbers = isinstance(lo, float) and isinstance(hi, float)
+        text += f" (range [{lo:g}, {hi:g}])" if numbers else f" (range {lo} – {hi})"
     return text.replace("|", "/")
 
 
