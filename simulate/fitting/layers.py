@@ -63,9 +63,13 @@ def usable(fit: Fit, name: str) -> bool:
     return name in fit.fitted and not weakly_identified(fit, name)
 
 
-def behaviour_layer(fit: Fit, command: str, certification: float | None = None,
-                    certification_note: str = "") -> tuple[dict, list[str]]:
-    """The behaviour layer as plain data, and the names left out (weakly identified or not fitted)."""
+def behaviour_layer(fit: Fit, command: str) -> tuple[dict, list[str]]:
+    """The behaviour layer as plain data, and the names left out (weakly identified or not fitted).
+
+    The certification rate is not in it: it is fitted on the agent engine, where practice posts,
+    retirements, quits and hires from industry move the share too, and written to its own layer
+    (``teachers.yaml``, :mod:`~simulate.fitting.dual_share`).
+    """
     tree: dict = {}
     skipped = []
     for name in BEHAVIOUR_KEYS:
@@ -76,12 +80,6 @@ def behaviour_layer(fit: Fit, command: str, certification: float | None = None,
         note = p.meaning + (" (at a bound of the search)" if name in fit.at_bound else "")
         _set(tree, p.engine, {"value": round(float(fit.theta[name]), 5), "source": source(fit, name, command),
                               "note": note})
-    if certification is not None and usable(fit, "certification"):
-        _set(tree, BY_NAME["certification"].engine, {
-            "value": round(float(certification), 4), "source": source(fit, "certification", command),
-            "note": certification_note or "effective rate mapped through the engine's practice compliance"})
-    else:
-        skipped.append("certification")
     return tree, skipped
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from simulate import shipped
-from simulate.fitting import engine_check, layers, outlook, report, series
+from simulate.fitting import dual_share, engine_check, layers, outlook, report, series
 from simulate.fitting import regional as regions
 from simulate.fitting.backtest import MODEL, Backtest, backtest, naive
 from simulate.fitting.calibrate import Fit, fit, fit_statistics
@@ -71,8 +71,10 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
     inputs, out_model = f.project(f.fit_until)
     paths = engine_check.long_table(out_model, f, inputs.years, "fitted")
     result = Calibration(fit=f, statistics=stats, files=[])
-    if engine:
-        result.certification = engine_check.certification_rate(f, seed=seed)
+    dual = None
+    if engine:  # certification fitted on the national engine to the 2021 and 2022 shares
+        dual = dual_share.fit_certification(dual_share.national_scenario(f))
+        result.certification = (dual.rate, dual.source())
         table, engine_paths, result.engine_runtime_s = engine_check.engine_fit(
             f, seed=seed, certification=result.certification[0])
         result.engine_statistics = fit_statistics(table, "engine")
@@ -85,8 +87,7 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
         out.with_name("national_region.yaml") if beside else out.with_name(out.stem + ".national_region.yaml"))
     cohort_out = out.with_name("cohort.yaml") if beside else out.with_name(out.stem + ".cohort.yaml")
     base_year = int(base_year) if base_year is not None else obs.until(f.fit_until).last_year + 1
-    cert, cert_note = result.certification
-    beh, skipped_b = layers.behaviour_layer(f, command, cert, cert_note)
+    beh, skipped_b = layers.behaviour_layer(f, command)  # certification: the teachers layer below
     reg, skipped_r = layers.region_layer(f, command, base_year)
     result.skipped = skipped_b + skipped_r
     header = [f"Written by `{command}` ({data.name}); do not edit by hand: re-run the command.",
@@ -100,6 +101,11 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
                              (cohort_out, coh, "national school-age cohort (every scenario extends it; a "
                                                "province scales it by its province_share)")):
         text = layers.dump_layer(tree, [f"Fitted {what}."] + header)
+        write_atomic(path, lambda p, text=text: p.write_text(text, encoding="utf-8"))
+        result.files.append(path)
+    if dual is not None:
+        path = out.with_name("teachers.yaml") if beside else out.with_name(out.stem + ".teachers.yaml")
+        text = dual_share.layer_text(dual)
         write_atomic(path, lambda p, text=text: p.write_text(text, encoding="utf-8"))
         result.files.append(path)
     for region, year in regional:
