@@ -102,7 +102,8 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
         year = base_year if year is None else int(year)
         tree = regions.intake_layer(f, obs, region, year, command)
         if not tree:
-            raise ValueError(f"the data has no {region} in-school snapshot to scale national flows by")
+            raise ValueError(f"the data has no {region} in-school snapshot to scale national flows by, and "
+                             f"calibration/parameters/{region}_region.yaml gives no secondary stocks")
         text = layers.dump_layer(tree, [f"Intake of {region} for a scenario with base_year {year}: fitted national "
                                         "drivers scaled to the region's snapshot in the data.",
                                         header[0].replace(command, f"{command} --regional {region}:{year}")])
