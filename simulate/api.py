@@ -22,7 +22,7 @@ import pandas as pd
 
 from simulate.engine import simulate_replication
 from simulate.goals.catalogue import scenario_goals
-from simulate.goals.verdicts import bands, judge, summarise
+from simulate.goals.verdicts import bands, judge, simulated_regions, summarise
 from simulate.results.runfolder import Writer, json_writer, text_writer, write_folder
 from simulate.scenario import LoadedScenario, Scenario, load_scenario
 
@@ -88,12 +88,13 @@ class RunResult:
     def goal_verdicts(self) -> pd.DataFrame:
         """Per goal, deadline and replication: judged value, met, year first met, margins."""
         sc = self.scenario
-        return judge(self.frame, scenario_goals(sc.goals), sc.region.name, sc.base_year, sc.horizon)
+        return judge(self.frame, scenario_goals(sc.goals), sc.region.name, sc.base_year, sc.horizon,
+                     regions=simulated_regions(sc))
 
     def goals(self, verdicts: pd.DataFrame | None = None) -> pd.DataFrame:
         """The ``goals.csv`` table: P(met) with Wilson 95% interval, value bands, median year met."""
         verdicts = self.goal_verdicts() if verdicts is None else verdicts
-        return summarise(verdicts, scenario_goals(self.scenario.goals))
+        return summarise(verdicts, scenario_goals(self.scenario.goals), regions=simulated_regions(self.scenario))
 
     def bands(self) -> pd.DataFrame:
         """p05–p95 of every indicator cell over replications (``bands.parquet``)."""

@@ -67,7 +67,7 @@ def levers_command(
     with reserve(folder, replace=force) as slot:  # refuses a busy or existing folder before simulating
         base = simulate.run(loaded, seed=seed, replications=reps, workers=workers)
         runs = {}
-        for var in lm.variants(ranges):
+        for var in lm.variants(ranges, sc.region.name):
             variant = apply_lever_ends(sc, "high", only=set(var.paths), ranges=ranges)
             runs[var] = simulate.run(LoadedScenario(variant, loaded.sources, loaded.files), seed=seed,
                                      replications=reps, workers=workers)

@@ -62,7 +62,23 @@ def format_verdicts(goals, replications: int) -> str:
         n = block.goal_id.nunique()
         lines += ["", f"{title} ({n} goal{'' if n == 1 else 's'})", head]
         lines += [_row(r, width) for r in block.itertuples()]
-    rest = goals[goals.status != "modelled"]
-    lines.append(f"\n({len(rest)} catalogue targets not modelled, without an indicator yet, or outside the "
-                 "horizon: see goals.csv)")
+    rest = goals[(goals.status != "modelled") & (goals.status != "applies_elsewhere")]
+    lines.append(f"\n({len(rest)} catalogue targets of these regions not modelled, without an indicator yet, or "
+                 "outside the horizon: see goals.csv)")
+    lines.insert(1, region_line(goals))
     return "\n".join(lines)
+
+
+def region_line(goals) -> str:
+    """Which regions' goals the run judges and how many apply elsewhere (``goals.csv`` column ``applies_to``)."""
+    if "applies_to" not in goals or "status" not in goals:
+        return ""
+    here = goals[goals.status != "applies_elsewhere"]
+    away = goals[goals.status == "applies_elsewhere"]
+    judged = here[here.status == "modelled"].goal_id.nunique()
+    regions = ", ".join(sorted({str(r) for r in here.applies_to})) or "—"
+    by_region = away.drop_duplicates("goal_id").applies_to.value_counts(sort=False)
+    elsewhere = ", ".join(f"{r} {n}" for r, n in by_region.items())
+    return (f"judges {judged} goal{'' if judged == 1 else 's'} of {regions} ({here.goal_id.nunique()} catalogue "
+            f"targets apply here); {away.goal_id.nunique()} apply elsewhere"
+            + (f" ({elsewhere}): judged on a scenario simulating their region" if elsewhere else ""))

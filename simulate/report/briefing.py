@@ -167,6 +167,7 @@ def _notes(runs: list[ScenarioRun], lang: str, wins: list[tuple[int, int]]) -> l
                        how=label("simulated_now" if run.simulated else "read_from_folder", lang))
         notes.append(label("scenario_line", lang, title=run.title(lang), origin=origin, reps=run.replications,
                            seed=run.seed))
+    notes += [t for t in (tables.judges_text(run, lang) for run in runs) if t]
     notes.append(label("windows_line", lang, windows=", ".join(f"{a}–{b}" for a, b in wins)))
     return notes
 

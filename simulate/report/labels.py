@@ -201,6 +201,12 @@ UI: dict[str, tuple[str, str]] = {
     "issuer_hunan": ("湖南省", "Hunan"),
     "issuer_jilin": ("吉林省", "Jilin"),
     "issuer_national": ("全国", "national"),
+    "issuer_jiangxi": ("江西省", "Jiangxi"),
+    "issuer_nanchang": ("南昌市", "Nanchang"),
+    "judges_line": ("{title}：本简报判定{regions}的{n}项目标；另有{m}项目标适用于其他地区（{elsewhere}），"
+                    "在模拟相应地区的情景中判定。",
+                    "{title}: this report judges {n} goals of {regions}; {m} apply elsewhere ({elsewhere}) and are "
+                    "judged on a scenario that simulates their region."),
     "matched_graduates": ("对口就业毕业生", "Matched graduates"),
     "budget_note": ("金额为各次模拟的中位数；窗口合计为逐次模拟求和后的中位数。"
                     "成本效果比 = 公共成本增量均值 ÷ 效果增量均值（配对）。",

@@ -153,18 +153,17 @@ def from_folder(folder: str | Path) -> ScenarioRun:
 
 
 def applicable_goals(run: ScenarioRun) -> ScenarioRun:
-    """Keep the goals that apply to the run's region: its province, a sub-region, or a benchmark judged anywhere.
+    """Keep the goals that apply to the run's region (its province or country, or a sub-region).
 
-    A Nanchang target says nothing about a national scenario (which has no Nanchang), so it is dropped
-    there rather than judged on national figures.
+    A Nanchang target says nothing about a national scenario (which has no Nanchang), and a Hunan
+    target nothing about Jiangxi: such goals are dropped rather than judged on another region's figures.
     """
-    from simulate.goals.verdicts import SIMULATED_REGIONS_FALLBACK
-
     region = run.scenario.get("region", {})
     places = {region.get("name"), *(s.get("name") for s in region.get("subregions", []) or [])}
-    places |= set(SIMULATED_REGIONS_FALLBACK)
     goals = run.goals
-    if "scope" in goals.columns and len(goals):
+    if len(goals) and "applies_to" in goals.columns:
+        run.goals = goals[goals["applies_to"].astype(str).isin(places)].reset_index(drop=True)
+    elif len(goals) and "scope" in goals.columns:
         where = goals["scope"].astype(str).str.split("/").str[0]
         run.goals = goals[where.isin(places)].reset_index(drop=True)
     return run

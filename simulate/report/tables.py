@@ -162,6 +162,29 @@ def judged_region_text(text: object, lang: str, scenario: dict | None = None) ->
     return _place(text, lang, places)
 
 
+def judges_text(run: ScenarioRun, lang: str) -> str | None:
+    """Which regions' goals a run judges and how many apply elsewhere.
+
+    ``None`` for a ``goals.csv`` without ``applies_to`` (written before goals applied to regions).
+    """
+    g = run.goals
+    if "applies_to" not in g or "status" not in g:
+        return None
+    region = (run.scenario or {}).get("region") or {}
+    places = {str(region.get("name")): (region.get("name_zh") or str(region.get("name")),
+                                        str(region.get("name")).replace("_", " ").title())}
+    here = g[g["status"] != "applies_elsewhere"]
+    away = g[g["status"] == "applies_elsewhere"].drop_duplicates("goal_id")
+    sep = "、" if lang == "zh" else ", "
+    names = sorted(dict.fromkeys(str(r) for r in here["applies_to"]), key=lambda r: (r != region.get("name"), r))
+    regions = sep.join(_place(r, lang, places) for r in names)
+    counts = away["applies_to"].value_counts(sort=False)
+    elsewhere = sep.join(f"{_place(str(r), lang, places)} {n}" for r, n in counts.items())
+    return label("judges_line", lang, title=run.title(lang), regions=regions or "—",
+                 n=int(here[here["status"] == "modelled"]["goal_id"].nunique()), m=len(away),
+                 elsewhere=elsewhere or "—")
+
+
 def goal_rows(run: ScenarioRun, kind: str = "outcome") -> pd.DataFrame:
     """The modelled goals of one kind from a run's ``goals.csv`` (an older file without ``kind``: all outcomes)."""
     g = run.goals

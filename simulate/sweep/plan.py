@@ -265,7 +265,7 @@ def _outcomes(spec: SweepSpec, sc: Scenario, probs: _Problems) -> OutcomePlan:
         first = (item.from_year or sc.base_year + 1) if item.aggregate == "cumulative" else None
         cells += [Cell(f"{name}_{y}", name, item.indicator, levels, region, item.dimension, y, first) for y in years]
     goals = scenario_goals(sc.goals)
-    modelled = {g.id: g for g in goals if g.status == "modelled"}
+    modelled = {g.id: g for g in goals if g.status == "modelled" and g.applies_to(regions)}
     wanted = list(modelled) if o.goals == "all" else list(o.goals)
     chosen, goal_cols = [], []
     for i, gid in enumerate(wanted):
@@ -274,8 +274,12 @@ def _outcomes(spec: SweepSpec, sc: Scenario, probs: _Problems) -> OutcomePlan:
             import difflib
 
             known = {x.id: x for x in goals}
-            reason = (f"goal {gid!r} is not modelled ({known[gid].reason})" if gid in known
-                      else f"unknown goal {gid!r}")
+            if gid in known and known[gid].status == "modelled":
+                reason = (f"goal {gid!r} applies to {known[gid].region}, which the scenario does not simulate "
+                          f"(it simulates {', '.join(sorted(regions))})")
+            else:
+                reason = (f"goal {gid!r} is not modelled ({known[gid].reason})" if gid in known
+                          else f"unknown goal {gid!r}")
             close = difflib.get_close_matches(gid, list(modelled), n=1)
             probs.add(f"outcomes.goals[{i}]", reason, f"did you mean {close[0]!r}?" if close and gid not in known
                       else None)

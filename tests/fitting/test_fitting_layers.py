@@ -30,7 +30,7 @@ def fitted():
 def calibrated(tmp_path_factory):
     d = tmp_path_factory.mktemp("cal")
     argv = ["calibrate", "--no-engine", "--no-images", "--fit-until", "2021", "--out", str(d / "params.yaml"),
-            "--report", str(d / "report")]
+            "--report", str(d / "report"), "--regional", "jilin:2019"]
     assert main(argv) == ExitStatus.OK
     return d
 
@@ -69,6 +69,14 @@ def test_calibrate_writes_sourced_layers_and_a_fit_report(calibrated):
     sv = out.secondary_vocational_applicants
     assert sv[("national", 2035)] / sv[("national", 2030)] == pytest.approx(12020000 / 16550000, rel=1e-6)
     assert (calibrated / "report" / "report.html").is_file()
+    # every shipped region: what was fitted and what was assumed, value by value
+    regions = pd.read_csv(calibrated / "report" / "regions.csv", keep_default_na=False)
+    assert set(regions.region) == {"jiangxi", "hunan", "jilin", "national"}
+    assert set(regions.kind) <= {"data", "derived", "fitted", "clause", "assumption", "other"}
+    for region in ("hunan", "jilin"):
+        assert f"  {region} ({region}_region.yaml + {region}_intake.yaml): " in text
+    assert "  jilin: secondary-vocational applicants 2019" in text  # a province's cohort outlook
+    assert (calibrated / "jilin_intake.yaml").is_file()  # from the data's 2017 snapshot and the region file
 
 
 def test_a_regional_scenario_extends_the_fitted_behaviour_layer(calibrated, tmp_path):
@@ -100,7 +108,8 @@ def test_shipped_fitted_layers_match_a_fresh_calibration(fitted):
     fresh = {"national_region.yaml": layers.region_layer(fitted, command, 2023)[0],
              "cohort.yaml": layers.cohort_layer(fitted, load_births(ROOT / "calibration" / "births_national.csv"),
                                                 command),
-             "jiangxi_intake.yaml": regional.intake_layer(fitted, load_observed(DATA), "jiangxi", 2019, command)}
+             **{f"{r}_intake.yaml": regional.intake_layer(fitted, load_observed(DATA), r, 2019, command)
+                for r in ("jiangxi", "hunan", "jilin")}}
     for name, tree in fresh.items():
         shipped = yaml.safe_load((FITTED / name).read_text(encoding="utf-8"))
         assert shipped == yaml.safe_load(yaml.safe_dump(tree, allow_unicode=True)), name
@@ -172,7 +181,7 @@ def test_regional_intake_layer_scales_national_drivers_by_the_snapshot_share(fit
     assert applicants(sc, 2019)[2] == pytest.approx(national_external * 680900 / 15901000, rel=1e-3)
 
 
-@pytest.mark.parametrize("name", ["jiangxi_baseline", "national_baseline"])
+@pytest.mark.parametrize("name", ["jiangxi_baseline", "hunan_baseline", "jilin_baseline", "national_baseline"])
 def test_base_year_plan_stock_and_applicants_agree(name):
     """The engine's plan is one grade of the base stock; the drivers' base-year applicants match it
     (technical schools: Jiangxi exactly; nationally within the one-year change of the central path)."""
@@ -182,12 +191,12 @@ def test_base_year_plan_stock_and_applicants_agree(name):
     lv = sc.region.levels
     plan = [lv[k].in_school / lv[k].program_years for k in ("secondary_vocational", "technical_school")]
     apps = applicants(sc, sc.base_year)[:2]
-    tol = 1e-3 if name == "jiangxi_baseline" else 0.07
+    tol = 0.07 if name == "national_baseline" else 1e-3
     np.testing.assert_allclose(apps, plan, rtol=tol)
 
 
 def test_uncertain_drivers_declare_a_range_around_their_value():
-    for name in ("jiangxi_baseline", "national_baseline"):
+    for name in ("jiangxi_baseline", "hunan_baseline", "jilin_baseline", "national_baseline"):
         loaded = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
         it = loaded.scenario.region.intake
         for key in ("vocational_share", "technical_share_of_secondary", "higher_external_rate", "province_share",
