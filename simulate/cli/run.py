@@ -1,4 +1,4 @@
-"""``talentsim run [SCENARIO] [--out DIR] [--seed N] [--reps N] [--workers K]``."""
+"""``talentsim run [SCENARIO] [--out DIR] [--seed N] [--reps N] [--workers K] [--uncertainty MODE]``."""
 
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ def run_command(
     seed: Annotated[int | None, typer.Option("--seed", help="root seed (default: the scenario's)")] = None,
     reps: Annotated[int, typer.Option("--reps", min=1, max=100000, help="Monte Carlo replications")] = 1,
     workers: Annotated[int, typer.Option("--workers", min=1, max=256, help="processes")] = 1,
+    uncertainty: Annotated[str, typer.Option(
+        "--uncertainty", help="parameters: every replication draws the uncertain parameters (default); "
+                              "stochastic: parameters at their central values")] = "parameters",
 ) -> None:
     """Simulate a scenario and write a run folder (scenario.resolved.yaml, results.parquet, summary.json)."""
     import simulate
@@ -47,13 +50,16 @@ def run_command(
     path = scenario or DEFAULT_SCENARIO
     if not path.is_file():
         raise BadInput(f"scenario file {str(path)!r} not found")
+    if uncertainty not in ("parameters", "stochastic"):
+        raise BadInput(f"--uncertainty must be parameters or stochastic, got {uncertainty!r}")
     loaded = simulate.load_scenario(path)
-    result = simulate.run(loaded, seed=seed, replications=reps, workers=workers)
+    result = simulate.run(loaded, seed=seed, replications=reps, workers=workers, uncertainty=uncertainty)
     verdicts = result.goal_verdicts()
     folder = result.write(out or Path("runs") / loaded.scenario.name, verdicts=verdicts)
     typer.echo(format_summary(result))
     typer.echo("")
-    typer.echo(format_verdicts(result.goals(verdicts), result.replications))
+    typer.echo(format_verdicts(result.goals(verdicts), result.replications, result.uncertainty,
+                               len(result.uncertain)))
     typer.echo(f"\nrun folder: {folder}  ({result.replications} replication(s), {result.runtime_s:.2f} s)")
 
 

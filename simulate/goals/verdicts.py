@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from simulate.goals.catalogue import PENDING_INDICATORS, Goal
+from simulate.goals.deciders import decided_by
 from simulate.results.indicators import INDICATORS
 
 MILESTONES = (2025, 2030)
@@ -46,7 +47,7 @@ GOALS_COLUMNS = [
     "goal_id", "name_en", "name_zh", "kind", "scope", "judged_region", "metric", "aggregate", "deadline",
     "judged_years", "comparator", "target", "unit", "value_at_deadline", "p05", "p95", "margin", "worst_value",
     "probability_met", "probability_ci_low", "probability_ci_high", "period", "probability_met_period",
-    "median_year_first_met", "proxy", "status", "fixed_because", "source", "reason"]
+    "median_year_first_met", "proxy", "status", "fixed_because", "source", "reason", "decided_by"]
 """Columns of ``goals.csv``.
 
 ``value_at_deadline`` (median over replications), ``p05``, ``p95``: the judged value (the sum for a
@@ -55,7 +56,10 @@ minus the target, in the goal's unit (for a range, the distance outside it); ``w
 the worst year of an every-year window; ``judged_years``: the years whose values are judged; ``period``
 and ``probability_met_period``: the milestone's five-year plan period and P(met every year of it);
 ``median_year_first_met``: the first year the value meets the target (for an every-year rule, the year
-since which it has held without a break up to the milestone)."""
+since which it has held without a break up to the milestone); ``decided_by``: for P(met) strictly between
+0.05 and 0.95, the three uncertain parameters that best separate met from missed, each as
+``name ≥ threshold (ρ rank correlation, share of replications the rule gets right)``
+(:mod:`simulate.goals.deciders`)."""
 
 VERDICT_COLUMNS = ["goal_id", "deadline_year", "replication", "value", "met", "met_period", "worst_value",
                    "year_first_met", "margin", "margin_relative", "judged_region", "judged_metric", "first_year",
@@ -301,8 +305,15 @@ def deadline_label(g: Goal, deadline_year: int, first: int, last: int) -> str:
     return g.deadline.label()
 
 
-def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...]) -> pd.DataFrame:
-    """Aggregate per-replication verdicts into the ``goals.csv`` table (every catalogue goal listed)."""
+def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...],
+              parameters: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Aggregate per-replication verdicts into the ``goals.csv`` table (every catalogue goal listed).
+
+    Args:
+        parameters: the run's parameter draws (replication × parameter); with them, ``decided_by`` names
+            the parameters that decide each uncertain verdict.
+    """
+    deciding = decided_by(per_rep, parameters, goals)
     out = []
     grouped = dict(tuple(per_rep.groupby(["goal_id", "deadline_year"]))) if len(per_rep) else {}
     for g in goals:
@@ -345,7 +356,7 @@ def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...]) -> pd
                 "period": period, "probability_met_period": float(d["met_period"].mean()) if every else np.nan,
                 "median_year_first_met": float(d["year_first_met"].median()) if d["year_first_met"].notna().any()
                 else np.nan,
-                "status": "modelled", "reason": "",
+                "status": "modelled", "reason": "", "decided_by": deciding.get((g.id, int(key[1])), ""),
             })
     return pd.DataFrame(out, columns=GOALS_COLUMNS)
 
