@@ -184,6 +184,20 @@ UI: dict[str, tuple[str, str]] = {
     "issuer_jilin": ("吉林省", "Jilin"),
     "issuer_national": ("全国", "national"),
     "matched_graduates": ("对口就业毕业生", "Matched graduates"),
+    # uncertainty
+    "uncertainty_parameters": ("{title}：达成概率同时涵盖参数不确定性（每次重复模拟重新抽取{k}个不确定参数，"
+                               "拉丁超立方抽样）与随机不确定性（模型的随机抽样），基于{reps}次重复模拟。",
+                               "{title}: P(met) covers both parameter uncertainty ({k} uncertain parameters drawn anew "
+                               "in each replication, Latin hypercube) and stochastic uncertainty (the model's random "
+                               "draws), over {reps} replications."),
+    "uncertainty_stochastic": ("{title}：达成概率仅涵盖随机不确定性（参数取中心值），基于{reps}次重复模拟。",
+                               "{title}: P(met) covers stochastic uncertainty only (parameters at their central "
+                               "values), over {reps} replications."),
+    "decided_by": ("决定因素（单独看该参数时的达成条件；ρ为秩相关，%为该条件判对的重复模拟比例）",
+                   "Decided by (met if …, one parameter at a time; ρ rank correlation, % of replications the rule "
+                   "gets right)"),
+    "decided_entry": ("{name} {op} {threshold} 时达成（ρ {rho}，{right}%）",
+                      "met if {name} {op} {threshold} (ρ {rho}, {right}%)"),
     "budget_note": ("金额为各次模拟的中位数；窗口合计为逐次模拟求和后的中位数。"
                     "成本效果比 = 公共成本增量均值 ÷ 效果增量均值（配对）。",
                     "Amounts are medians over replications; window totals are medians of per-replication sums. "
