@@ -28,7 +28,7 @@ from simulate.goals.catalogue import scenario_goals
 from simulate.goals.verdicts import bands, judge, summarise
 from simulate.results.runfolder import json_writer, text_writer, write_folder
 from simulate.scenario import LoadedScenario, Scenario, load_scenario
-from simulate.uncertainty import check_mode, declared, draws, replication_scenarios
+from simulate.uncertainty import bounded, check_mode, declared, draws, replication_scenarios
 from simulate.uncertainty import summary as uncertainty_summary
 
 
@@ -163,6 +163,7 @@ def run(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = Non
         scenario = load_scenario(scenario)
     if isinstance(scenario, Scenario):
         scenario = LoadedScenario(scenario=scenario, sources={}, files=())
+    scenario = bounded(scenario)  # fitted values carry the range that bounds them into the resolved file
     sc = scenario.scenario
     seed = sc.seed if seed is None else int(seed)
     start = time.perf_counter()

@@ -10,8 +10,8 @@ a Latin hypercube keyed per parameter and writes them into each replication's sc
 imports this package: it simulates ordinary validated scenarios.
 """
 
-from simulate.uncertainty.declare import DISTRIBUTIONS, Uncertain, between, counts, declared
+from simulate.uncertainty.declare import DISTRIBUTIONS, Uncertain, between, bounded, counts, declared
 from simulate.uncertainty.sample import MODES, apply, check_mode, draws, replication_scenarios, summary, write
 
-__all__ = ["DISTRIBUTIONS", "MODES", "Uncertain", "apply", "between", "check_mode", "counts", "declared", "draws",
-           "replication_scenarios", "summary", "write"]
+__all__ = ["DISTRIBUTIONS", "MODES", "Uncertain", "apply", "between", "bounded", "check_mode", "counts", "declared",
+           "draws", "replication_scenarios", "summary", "write"]

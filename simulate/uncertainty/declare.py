@@ -5,8 +5,8 @@ Read from a loaded scenario's provenance, never by the engine:
 * a sourced value with ``range: [low, high]`` is **uniform** over the range, or **triangular** peaked at
   ``mode`` (default: the value) with ``dist: triangular``; its note says where the range comes from;
 * a fitted value (source ``fitted: …``) with a standard error (``SE x`` in the source text, or ``se:``)
-  is **normal** around the value, truncated to ±3 SE, to the schema's bounds and to any plausible range a
-  lower layer declared for the same key (the parameter files' ranges bound what the fit may say);
+  is **normal** around the value, truncated to ±3 SE, to the schema's bounds and to its ``range``: the one
+  it gives, else the plausible range a lower layer declared for the same key (:func:`bounded`);
 * a dated path with ``range: [low path, high path]`` is drawn **between** the two: one draw u in [0, 1]
   puts the path at low + u·(high − low), year by year;
 * a fitted dated path with a standard error is **shifted** as a whole by one normal draw.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -272,7 +272,7 @@ def _problem(prov: Provenance, path: str, message: str) -> ScenarioError:
     return ScenarioError(Problem(prov.file, prov.line or None, None, path, message))
 
 
-def _one(path: str, prov: Provenance, data: dict, lower: dict) -> Uncertain | None:
+def _one(path: str, prov: Provenance, data: dict) -> Uncertain | None:
     steps = split_path(path)
     lo_b, hi_b, integer = schema_bounds(steps)
     try:
@@ -287,41 +287,65 @@ def _one(path: str, prov: Provenance, data: dict, lower: dict) -> Uncertain | No
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not is_number and not isinstance(value, dict):
         raise _problem(prov, path, f"a range or standard error needs a number or a dated path, got {value!r}")
-    if prov.range is not None:
-        low, high = prov.range
-        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high))
-        if is_number and numeric:
-            low, high = max(float(low), lo_b), min(float(high), hi_b)
-            if prov.dist not in (None, "uniform", "triangular"):
-                raise _problem(prov, path, f"dist must be uniform or triangular, got {prov.dist!r}")
-            mode = None
-            if prov.dist == "triangular":
-                mode = float(value if prov.mode is None else prov.mode)
-                if not low <= mode <= high:
-                    raise _problem(prov, path, f"triangular mode {mode:g} outside the range [{low:g}, {high:g}]")
-            return Uncertain(name=path, dist=prov.dist or "uniform", low=low, high=high, central=value, mode=mode,
-                             **base)
-        try:
-            a, b = _ANY_PATH.validate_python(low), _ANY_PATH.validate_python(high)
-        except ValueError:
-            raise _problem(prov, path, "range must be [low, high] numbers, or [low path, high path] for a dated "
-                                       "path") from None
-        if is_number and a.kind == b.kind == "constant":
-            return Uncertain(name=path, dist=prov.dist or "uniform", low=max(a.points[0][1], lo_b),
-                             high=min(b.points[0][1], hi_b), central=value, **base)
-        return Uncertain(name=path, dist="between", low=0.0, high=1.0, central=value, low_path=a.to_yaml(),
-                         high_path=b.to_yaml(), **base)
-    if is_number:
+    low, high = prov.range if prov.range is not None else (None, None)
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high))
+    if is_number and se is not None:  # a fit: normal within ±3 SE, the schema's bounds and any range given
         v = float(value)
-        low, high = max(v - SE_SPAN * se, lo_b), min(v + SE_SPAN * se, hi_b)
-        nearest = lower.get(path, [])[-1:]  # the range of the nearest lower layer bounds the fit
-        for _, (a, b) in nearest:
-            if all(isinstance(x, (int, float)) for x in (a, b)) and a <= v <= b:
-                low, high = max(low, float(a)), min(high, float(b))
+        low, high = (max(v - SE_SPAN * se, lo_b, float(low)), min(v + SE_SPAN * se, hi_b, float(high))) if numeric \
+            else (max(v - SE_SPAN * se, lo_b), min(v + SE_SPAN * se, hi_b))
         return Uncertain(name=path, dist="normal", low=low, high=high, central=value, sd=se, **base)
-    points = [p for _, p in _ANY_PATH.validate_python(value).points]
-    low, high = max(-SE_SPAN * se, lo_b - min(points)), min(SE_SPAN * se, hi_b - max(points))
-    return Uncertain(name=path, dist="shift", low=low, high=high, central=value, sd=se, **base)
+    if prov.range is None:  # a fitted dated path: shifted as a whole, its points kept within the bounds
+        points = [p for _, p in _ANY_PATH.validate_python(value).points]
+        low, high = max(-SE_SPAN * se, lo_b - min(points)), min(SE_SPAN * se, hi_b - max(points))
+        return Uncertain(name=path, dist="shift", low=low, high=high, central=value, sd=se, **base)
+    if is_number and numeric:
+        low, high = max(float(low), lo_b), min(float(high), hi_b)
+        if prov.dist not in (None, "uniform", "triangular"):
+            raise _problem(prov, path, f"dist must be uniform or triangular, got {prov.dist!r}")
+        mode = None
+        if prov.dist == "triangular":
+            mode = float(value if prov.mode is None else prov.mode)
+            if not low <= mode <= high:
+                raise _problem(prov, path, f"triangular mode {mode:g} outside the range [{low:g}, {high:g}]")
+        return Uncertain(name=path, dist=prov.dist or "uniform", low=low, high=high, central=value, mode=mode,
+                         **base)
+    try:
+        a, b = _ANY_PATH.validate_python(low), _ANY_PATH.validate_python(high)
+    except ValueError:
+        raise _problem(prov, path, "range must be [low, high] numbers, or [low path, high path] for a dated "
+                                   "path") from None
+    if is_number and a.kind == b.kind == "constant":
+        return Uncertain(name=path, dist=prov.dist or "uniform", low=max(a.points[0][1], lo_b),
+                         high=min(b.points[0][1], hi_b), central=value, **base)
+    return Uncertain(name=path, dist="between", low=0.0, high=1.0, central=value, low_path=a.to_yaml(),
+                     high_path=b.to_yaml(), **base)
+
+
+def bounded(loaded: LoadedScenario) -> LoadedScenario:
+    """The scenario with each fitted value's plausible range in its provenance (and its SE as ``se``).
+
+    A fitted value (``fitted: … (SE x)``) replaces a parameter file's value and, with it, the range that
+    file declared; that range still bounds what the fit may say. Written into the provenance, it travels
+    into ``scenario.resolved.yaml`` (``range`` and ``se`` beside the fitted value), so the resolved file
+    declares the same distributions and reproduces the run.
+    """
+    fitted = {k: p for k, p in loaded.sources.items()
+              if _fitted(p) and p.range is None and standard_error(p) is not None}
+    if not fitted:
+        return loaded
+    lower = _lower_ranges(loaded)
+    data = loaded.scenario.model_dump(mode="python")
+    sources = dict(loaded.sources)
+    for key, prov in fitted.items():
+        for _, (a, b) in lower.get(key, [])[-1:]:  # the nearest lower layer's range
+            try:
+                v = value_at(data, split_path(key))
+            except (KeyError, IndexError, TypeError):
+                continue
+            numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b, v))
+            if numbers and a <= v <= b:
+                sources[key] = replace(prov, range=(a, b), se=standard_error(prov))
+    return LoadedScenario(loaded.scenario, sources, loaded.files)
 
 
 def _group_key(path: str) -> str | None:
@@ -338,8 +362,8 @@ def declared(loaded: LoadedScenario) -> tuple[Uncertain, ...]:
     Raises:
         ScenarioError: a range that does not fit its value (file:line of the value).
     """
+    loaded = bounded(loaded)
     data = loaded.scenario.model_dump(mode="python")
-    lower = _lower_ranges(loaded) if any(_fitted(p) for p in loaded.sources.values()) else {}
     found: list[Uncertain] = []
     seen: set[str] = set()
     for key, prov in loaded.sources.items():
@@ -349,7 +373,7 @@ def declared(loaded: LoadedScenario) -> tuple[Uncertain, ...]:
         if prov.range is None and not (_fitted(prov) and standard_error(prov) is not None):
             continue
         seen.add(path)
-        u = _one(path, prov, data, lower)
+        u = _one(path, prov, data)
         if u is not None:
             found.append(u)
     groups: dict[str, list[Uncertain]] = {}
@@ -377,8 +401,6 @@ def _items(pattern: str, data: dict) -> int:
 
 
 def _renamed(u: Uncertain, name: str, paths: tuple[str, ...] | None = None) -> Uncertain:
-    from dataclasses import replace
-
     return replace(u, name=name, paths=paths or u.paths)
 
 
