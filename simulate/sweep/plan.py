@@ -56,9 +56,12 @@ class Sweep:
 
     def digest(self) -> str:
         """Hash of everything that fixes the runs' numbers: spec, base scenario, outcome columns."""
-        payload = json.dumps({"spec": self.spec.model_dump(mode="json", exclude={"analysis", "title_zh", "title_en",
-                                                                                  "description"}),
-                              "base": self.base, "columns": self.outcomes.columns}, sort_keys=True, default=str)
+        fixed = {"spec": self.spec.model_dump(mode="json", exclude={"analysis", "title_zh", "title_en", "description"}),
+                 "base": self.base, "columns": self.outcomes.columns}
+        if self.spec.uncertainties:  # declared distributions live in the sources, not in the base values
+            fixed["uncertain"] = [(f.name, f.path, f.lo, f.hi, f.dist, f.dist_args) for f in self.factors
+                                  if f.uncertain is not None]
+        payload = json.dumps(fixed, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -135,7 +135,7 @@ class Uncertain:
     def is_central(self, x: float) -> bool:
         """Whether draw ``x`` leaves the scenario as it is (then nothing is written: zero width = no change)."""
         if self.dist == "between":
-            return _ANY_PATH.validate_python(self.written(x)) == _ANY_PATH.validate_python(self.central)
+            return between(self.low_path, self.high_path, float(x), self.bounds) == _path(repr(self.central))
         return float(x) == self.centre
 
     def describe(self) -> dict:
@@ -157,9 +157,17 @@ class Uncertain:
         return out
 
 
+@cache
+def _path(text: str) -> DatedPath:
+    """A planner-facing dated path (given as its ``repr``, so it can be cached) parsed."""
+    import ast
+
+    return _ANY_PATH.validate_python(ast.literal_eval(text))
+
+
 def between(low: Any, high: Any, u: float, bounds: tuple[float, float] = (-math.inf, math.inf)) -> DatedPath:
     """The path ``low + u·(high − low)`` year by year (a ramp or steps like its ends where they align)."""
-    a, b = _ANY_PATH.validate_python(low), _ANY_PATH.validate_python(high)
+    a, b = _path(repr(low)), _path(repr(high))
     lo, hi = bounds
 
     def mix(x: float, y: float) -> float:
@@ -222,14 +230,15 @@ def schema_bounds(steps: Iterable[str | int]) -> tuple[float, float, bool]:
     return -math.inf, math.inf, False
 
 
-def split_path(path: str) -> list[str | int]:
-    """``region.industries[2].employment_share`` → ``["region", "industries", 2, "employment_share"]``."""
+@cache
+def split_path(path: str) -> tuple[str | int, ...]:
+    """``region.industries[2].employment_share`` → ``("region", "industries", 2, "employment_share")``."""
     out: list[str | int] = []
     for part in path.split("."):
         head = part.split("[", 1)[0]
         out.append(int(head) if head.isdigit() else head)
         out.extend(int(i) for i in _ITEM.findall(part))
-    return out
+    return tuple(out)
 
 
 def value_at(data: Any, steps: Iterable[str | int]) -> Any:

@@ -77,6 +77,8 @@ def draws(uncertain: Sequence[Uncertain], seed: int, replications: int) -> pd.Da
 
 def sum_to_one_siblings(path: str, data: dict) -> list[str]:
     """The other members of a sum-to-one set ``path`` belongs to (empty if none)."""
+    if not path.startswith(("region.tier_shares", "region.subregions")):
+        return []
     m = _SUM_TO_ONE[0].match(path)
     if m:
         return [f"region.tier_shares.{k}" for k in data["region"]["tier_shares"] if k != m.group(1)]
@@ -127,7 +129,11 @@ def apply(scenario: Scenario, uncertain: Sequence[Uncertain], row: Any) -> Scena
     Raises:
         ValueError: the draws give an invalid scenario (a range wider than the schema allows together).
     """
-    changes = [(u, float(row[u.name])) for u in uncertain if not u.is_central(float(row[u.name]))]
+    return _applied(scenario, [(u, float(row[u.name])) for u in uncertain])
+
+
+def _applied(scenario: Scenario, drawn: Sequence[tuple[Uncertain, float]]) -> Scenario:
+    changes = [(u, x) for u, x in drawn if not u.is_central(x)]
     if not changes:
         return scenario
     data = scenario.model_dump(mode="python")
@@ -142,8 +148,9 @@ def apply(scenario: Scenario, uncertain: Sequence[Uncertain], row: Any) -> Scena
 def replication_scenarios(scenario: Scenario, uncertain: Sequence[Uncertain], table: pd.DataFrame
                           ) -> list[Scenario]:
     """The scenario each replication simulates, built once per run (a few ms in all)."""
-    rows = table.to_dict("records")
-    return [apply(scenario, uncertain, row) for row in rows]
+    cols = [table[u.name].to_numpy(float) for u in uncertain]
+    return [_applied(scenario, [(u, float(c[r])) for u, c in zip(uncertain, cols, strict=True)])
+            for r in range(len(table))]
 
 
 def summary(mode: str, uncertain: Sequence[Uncertain], replications: int) -> dict:
