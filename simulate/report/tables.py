@@ -386,6 +386,7 @@ def verdict_table(run: ScenarioRun, lang: str, kind: str = "outcome") -> pd.Data
         title, caption = label("verdicts", lang), label("proxy_note", lang) + " " + label("fixed_note", lang)
     else:
         title, caption = label("commitments", lang), label("commitment_note", lang)
+    caption += " " + label("decided_note", lang)
     out.attrs.update(title=title, caption=caption,
                      probability_columns=[label("p_met", lang), label("p_met_plan", lang)])
     return out
