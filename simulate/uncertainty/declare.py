@@ -318,6 +318,8 @@ def _one(path: str, prov: Provenance, data: dict) -> Uncertain | None:
                 raise _problem(prov, path, f"triangular mode {mode:g} outside the range [{low:g}, {high:g}]")
         return Uncertain(name=path, dist=prov.dist or "uniform", low=low, high=high, central=value, mode=mode,
                          **base)
+    if numeric:
+        raise _problem(prov, path, "a dated path's range must be [low path, high path] (e.g. two ramps), not numbers")
     try:
         a, b = _ANY_PATH.validate_python(low), _ANY_PATH.validate_python(high)
     except ValueError:

@@ -25,3 +25,15 @@ def small_loaded(tmp_path_factory) -> LoadedScenario:
     path = tmp_path_factory.mktemp("uncertain") / "small.yaml"
     path.write_text(small_text(), encoding="utf-8")
     return simulate.load_scenario(path)
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    """``small_file(extra)`` → a scenario file: the small scenario with ``extra`` YAML overlaid."""
+
+    def make(extra: str = "", name: str = "small.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(small_text(extra), encoding="utf-8")
+        return path
+
+    return make

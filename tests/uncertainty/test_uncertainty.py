@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -190,3 +191,28 @@ def test_run_folder_has_the_draws_and_says_what_was_sampled(small_loaded, tmp_pa
 def test_a_bare_scenario_declares_nothing(small_scenario):
     r = simulate.run(small_scenario, seed=1, replications=2)
     assert r.uncertain == () and list(r.parameter_draws().columns) == ["replication"]
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("behaviour:\n  labour:\n    matching_alpha: {value: 0.5, source: assumption, range: [0.3, 0.7], dist: triangular,"
+     " mode: 0.9}\n", "triangular mode 0.9 outside"),
+    ("behaviour:\n  teachers:\n    industry_hire_share: {value: {2019: 0.3, 2021: 0.6}, source: assumption,"
+     " range: [0.2, 0.8]}\n", "range must be [low path, high path]"),
+    ("behaviour:\n  labour:\n    matching_alpha: {value: 0.5, source: assumption, range: [0.3, 0.7],"
+     " dist: lognormal}\n", "dist must be uniform or triangular"),
+])
+def test_a_range_that_does_not_fit_its_value_is_a_scenario_error(small_file, body, needle):
+    from simulate.scenario import ScenarioError
+
+    path = small_file(body)
+    loaded = simulate.load_scenario(path)
+    with pytest.raises(ScenarioError, match=re.escape(needle)) as err:
+        declared(loaded)
+    assert str(path) in str(err.value)
+
+
+def test_a_zero_width_range_draws_the_value_itself(small_file):
+    path = small_file("behaviour:\n  labour:\n    joint_outflow_factor: {value: 0.5, source: assumption, "
+                      "range: [0.5, 0.5]}\n")
+    u = _by_name(declared(simulate.load_scenario(path)))["behaviour.labour.joint_outflow_factor"]
+    assert (u.dist, u.low, u.high) == ("uniform", 0.5, 0.5) and u.is_central(float(u.quantile(np.array([0.3]))[0]))
