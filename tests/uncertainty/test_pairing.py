@@ -1,4 +1,10 @@
-"""Compared scenarios stay paired with parameter uncertainty on: a lever's effect is measured sharply."""
+"""Compared scenarios stay paired with parameter uncertainty on: a lever's effect is measured sharply.
+
+The bound holds where the effect's spread across replications is noise that pairing removes. Where the
+effect itself depends on uncertain parameters it is genuine uncertainty about the effect and pairing keeps
+it: at full scale in 2030 the order-trained effect of the apprenticeship push has SD(paired) / SD(unpaired)
+≈ 0.77, the mismatch effect of enrollment adjustment ≈ 0.63 (``python benchmarks/pairing.py --year 2030``).
+"""
 
 from __future__ import annotations
 
