@@ -9,7 +9,9 @@ internal error.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from enum import IntEnum
 
 import typer
@@ -60,8 +62,41 @@ def _register() -> None:
 _register()
 
 
+class _CtrlC:
+    """Remembers a Ctrl-C.
+
+    A KeyboardInterrupt that lands inside a library (pydantic's serialiser, a thread pool) may come back
+    wrapped in another exception, which is still an interruption.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.previous = None
+
+    def _handler(self, signum, frame) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns (and exits with) an :class:`ExitStatus`."""
+    with _CtrlC() as ctrl_c:
+        status = _main(argv, ctrl_c)
+    if argv is None:
+        sys.exit(int(status))
+    return int(status)
+
+
+def _main(argv: list[str] | None, ctrl_c: _CtrlC) -> ExitStatus:
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="talentsim")
         # without standalone mode, typer returns the code of typer.Exit(n) and of Ctrl-C (130)
@@ -98,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         status = ExitStatus.INTERRUPTED
     except Exception as exc:  # the last line of defence: no traceback for users
         images = sys.modules.get("simulate.report.images")  # only raised once that module is loaded
-        if images is not None and isinstance(exc, images.ImageError):
+        if ctrl_c.seen:
+            typer.echo("interrupted", err=True)
+            status = ExitStatus.INTERRUPTED
+        elif images is not None and isinstance(exc, images.ImageError):
             typer.echo(f"error: {exc}", err=True)
             status = ExitStatus.BAD_INPUT if isinstance(exc, images.BrowserNotFound) else ExitStatus.INTERNAL_ERROR
         else:
@@ -107,6 +145,4 @@ def main(argv: list[str] | None = None) -> int:
             typer.echo(f"internal error: {type(exc).__name__}: {exc} (set TALENTSIM_DEBUG=1 for a traceback)",
                        err=True)
             status = ExitStatus.INTERNAL_ERROR
-    if argv is None:
-        sys.exit(int(status))
-    return int(status)
+    return status

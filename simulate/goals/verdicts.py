@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from simulate.goals.catalogue import PENDING_INDICATORS, Goal
+from simulate.goals.deciders import decided_by
 from simulate.results.indicators import INDICATORS
 
 MILESTONES = (2025, 2030)
@@ -51,7 +52,7 @@ GOALS_COLUMNS = [
     "goal_id", "name_en", "name_zh", "kind", "scope", "applies_to", "judged_region", "metric", "aggregate", "deadline",
     "judged_years", "comparator", "target", "unit", "value_at_deadline", "p05", "p95", "margin", "worst_value",
     "probability_met", "probability_ci_low", "probability_ci_high", "period", "probability_met_period",
-    "median_year_first_met", "proxy", "status", "fixed_because", "source", "reason"]
+    "median_year_first_met", "proxy", "status", "fixed_because", "source", "reason", "decided_by"]
 """Columns of ``goals.csv``.
 
 ``value_at_deadline`` (median over replications), ``p05``, ``p95``: the judged value (the sum for a
@@ -61,7 +62,10 @@ the worst year of an every-year window; ``judged_years``: the years whose values
 and ``probability_met_period``: the milestone's five-year plan period and P(met every year of it);
 ``median_year_first_met``: the first year the value meets the target (for an every-year rule, the year
 since which it has held without a break up to the milestone); ``applies_to``: the region the goal applies to
-(``status`` ``applies_elsewhere`` when the scenario does not simulate it)."""
+(``status`` ``applies_elsewhere`` when the scenario does not simulate it); ``decided_by``: for P(met) strictly
+between 0.05 and 0.95, the three uncertain parameters that best separate met from missed, each as
+``name ≥ threshold (ρ rank correlation, share of replications the rule gets right)``
+(:mod:`simulate.goals.deciders`)."""
 APPLIES_ELSEWHERE = "applies_elsewhere"
 """``goals.csv`` status of a goal whose region the scenario does not simulate."""
 
@@ -328,12 +332,16 @@ def elsewhere_reason(g: Goal) -> str:
 
 
 def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...],
-              regions: Collection[str] | None = None) -> pd.DataFrame:
+              parameters: pd.DataFrame | None = None, regions: Collection[str] | None = None) -> pd.DataFrame:
     """Aggregate per-replication verdicts into the ``goals.csv`` table (every catalogue goal listed).
 
-    With ``regions`` (the scenario's, :func:`simulated_regions`), a goal of another region is listed with
-    status ``applies_elsewhere`` and the reason; without, every goal is taken to apply.
+    Args:
+        parameters: the run's parameter draws (replication × parameter); with them, ``decided_by`` names
+            the parameters that decide each uncertain verdict.
+        regions: the scenario's (:func:`simulated_regions`); a goal of another region is listed with status
+            ``applies_elsewhere`` and the reason. Without, every goal is taken to apply.
     """
+    deciding = decided_by(per_rep, parameters, goals)
     out = []
     grouped = dict(tuple(per_rep.groupby(["goal_id", "deadline_year"]))) if len(per_rep) else {}
     for g in goals:
@@ -379,7 +387,7 @@ def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...],
                 "period": period, "probability_met_period": float(d["met_period"].mean()) if every else np.nan,
                 "median_year_first_met": float(d["year_first_met"].median()) if d["year_first_met"].notna().any()
                 else np.nan,
-                "status": "modelled", "reason": "",
+                "status": "modelled", "reason": "", "decided_by": deciding.get((g.id, int(key[1])), ""),
             })
     return pd.DataFrame(out, columns=GOALS_COLUMNS)
 

@@ -167,9 +167,18 @@ def _notes(runs: list[ScenarioRun], lang: str, wins: list[tuple[int, int]]) -> l
                        how=label("simulated_now" if run.simulated else "read_from_folder", lang))
         notes.append(label("scenario_line", lang, title=run.title(lang), origin=origin, reps=run.replications,
                            seed=run.seed))
+        notes.append(uncertainty_note(run, lang))
     notes += [t for t in (tables.judges_text(run, lang) for run in runs) if t]
     notes.append(label("windows_line", lang, windows=", ".join(f"{a}–{b}" for a, b in wins)))
     return notes
+
+
+def uncertainty_note(run: ScenarioRun, lang: str) -> str:
+    """What P(met) rests on: both parameter and stochastic uncertainty, or stochastic only; replications, parameters."""
+    u = run.uncertainty or {}
+    k = int(u.get("parameters") or 0)
+    key = "uncertainty_parameters" if u.get("mode") == "parameters" and k else "uncertainty_stochastic"
+    return label(key, lang, title=run.title(lang), k=k, reps=run.replications)
 
 
 def compare_bundle(runs: list[ScenarioRun], baseline: ScenarioRun, lang: str = "zh",
@@ -279,4 +288,4 @@ def _rounded(b: Bundle) -> Bundle:
     return b
 
 
-__all__ = ["Bundle", "compare_bundle", "goal_name", "headline", "report_bundle"]
+__all__ = ["Bundle", "compare_bundle", "goal_name", "headline", "report_bundle", "uncertainty_note"]

@@ -208,6 +208,23 @@ UI: dict[str, tuple[str, str]] = {
                     "{title}: this report judges {n} goals of {regions}; {m} apply elsewhere ({elsewhere}) and are "
                     "judged on a scenario that simulates their region."),
     "matched_graduates": ("对口就业毕业生", "Matched graduates"),
+    # uncertainty
+    "uncertainty_parameters": ("{title}：达成概率同时涵盖参数不确定性（每次重复模拟重新抽取{k}个不确定参数，"
+                               "拉丁超立方抽样）与随机不确定性（模型的随机抽样），基于{reps}次重复模拟。",
+                               "{title}: P(met) covers both parameter uncertainty ({k} uncertain parameters drawn anew "
+                               "in each replication, Latin hypercube) and stochastic uncertainty (the model's random "
+                               "draws), over {reps} replications."),
+    "uncertainty_stochastic": ("{title}：达成概率仅涵盖随机不确定性（参数取中心值），基于{reps}次重复模拟。",
+                               "{title}: P(met) covers stochastic uncertainty only (parameters at their central "
+                               "values), over {reps} replications."),
+    "decided_by": ("决定因素（达成条件）", "Decided by (met if …)"),
+    "decided_note": ("决定因素：对达成概率介于5%与95%之间的目标，逐个参数给出最能区分达成与未达成的条件；"
+                     "ρ为该参数与目标余量的秩相关，百分比为该条件判对的重复模拟比例。",
+                     "Decided by: for a goal with P(met) between 5% and 95%, the condition on one parameter at a time "
+                     "that best separates met from missed; ρ is the parameter's rank correlation with the goal's "
+                     "slack, % the share of replications the condition gets right."),
+    "decided_entry": ("{name} {op} {threshold} 时达成（ρ {rho}，{right}%）",
+                      "met if {name} {op} {threshold} (ρ {rho}, {right}%)"),
     "budget_note": ("金额为各次模拟的中位数；窗口合计为逐次模拟求和后的中位数。"
                     "成本效果比 = 公共成本增量均值 ÷ 效果增量均值（配对）。",
                     "Amounts are medians over replications; window totals are medians of per-replication sums. "

@@ -42,6 +42,7 @@ class ScenarioRun:
         assumptions: key paths whose source is a labelled assumption.
         origin: the YAML file or run folder it came from.
         simulated: True if simulated for this report, False if read from a run folder.
+        uncertainty: what P(met) rests on (``summary.json``'s ``uncertainty``: mode, replications, parameters).
     """
 
     name: str
@@ -56,6 +57,7 @@ class ScenarioRun:
     origin: str
     simulated: bool
     goal_defs: tuple = field(default=(), repr=False)
+    uncertainty: dict = field(default_factory=dict, repr=False)
 
     @property
     def province(self) -> str:
@@ -109,7 +111,7 @@ def from_result(result, origin: str | Path = "") -> ScenarioRun:
         name=result.scenario.name, scenario=result.scenario.model_dump(mode="python"), sources=src, notes=notes,
         frame=result.frame, goals=result.goals(verdicts), seed=int(result.seed),
         replications=int(result.replications), assumptions=sorted(loaded.assumptions()), origin=str(origin),
-        simulated=True, goal_defs=_goal_defs(result.scenario),
+        simulated=True, goal_defs=_goal_defs(result.scenario), uncertainty=result.summary()["uncertainty"],
     )
 
 
@@ -148,7 +150,7 @@ def from_folder(folder: str | Path) -> ScenarioRun:
         name=sc.name, scenario=sc.model_dump(mode="python"), sources=src, notes=notes, frame=frame, goals=goals,
         seed=int(summary.get("seed", sc.seed)), replications=reps,
         assumptions=sorted(summary.get("assumptions", [])), origin=str(folder), simulated=False,
-        goal_defs=_goal_defs(sc),
+        goal_defs=_goal_defs(sc), uncertainty=dict(summary.get("uncertainty") or {}),
     )
 
 

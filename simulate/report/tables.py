@@ -369,6 +369,15 @@ def _num_or_text(value: object) -> object:
         return str(value)
 
 
+def decided_text(text: object, lang: str) -> str:
+    """A ``decided_by`` entry list in ``lang``: "met if X ≥ t (ρ +0.71, 88%)" per parameter, joined."""
+    from simulate.goals.deciders import parse
+
+    parts = [label("decided_entry", lang, name=e["name"], op=e["op"], threshold=e["threshold"],
+                   rho=e["rho"].replace("-", "−"), right=e["right"]) for e in parse(text)]
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
 def verdict_table(run: ScenarioRun, lang: str, kind: str = "outcome") -> pd.DataFrame:
     """One scenario's modelled goals of one kind: whose figures, target, value, margin, P(met), year met.
 
@@ -398,6 +407,7 @@ def verdict_table(run: ScenarioRun, lang: str, kind: str = "outcome") -> pd.Data
         label("median_year_met", lang): pd.array(pd.to_numeric(g["median_year_first_met"], errors="coerce").round(),
                                                  dtype="Int64"),
         label("source", lang): g["source"].astype(str).to_numpy(),
+        label("decided_by", lang): [decided_text(t, lang) for t in col("decided_by")],
     })
     if kind == "outcome":
         out[label("fixed_because", lang)] = [fixed_text(run, i, t, lang) for i, t in
@@ -405,6 +415,7 @@ def verdict_table(run: ScenarioRun, lang: str, kind: str = "outcome") -> pd.Data
         title, caption = label("verdicts", lang), label("proxy_note", lang) + " " + label("fixed_note", lang)
     else:
         title, caption = label("commitments", lang), label("commitment_note", lang)
+    caption += " " + label("decided_note", lang)
     out.attrs.update(title=title, caption=caption,
                      probability_columns=[label("p_met", lang), label("p_met_plan", lang)])
     return out

@@ -68,28 +68,43 @@ def test_missing_scenario_file_is_bad_input(tmp_path, capsys):
 
 def test_run_writes_a_self_describing_folder(tmp_path, small_scenario_file, capsys):
     out = tmp_path / "run"
-    assert main(["run", str(small_scenario_file), "--out", str(out), "--seed", "7"]) == ExitStatus.OK
+    assert main(["run", str(small_scenario_file), "--out", str(out), "--seed", "7", "--reps", "3"]) == ExitStatus.OK
     printed = capsys.readouterr().out
     assert "in_school" in printed and "goal verdicts" in printed
+    assert "P(met) covers both parameter uncertainty" in printed
     assert sorted(p.name for p in out.iterdir()) == ["bands.parquet", "goal_verdicts.parquet", "goals.csv",
-                                                     "results.parquet", "scenario.resolved.yaml", "summary.json"]
+                                                     "parameters.parquet", "results.parquet", "scenario.resolved.yaml",
+                                                     "summary.json"]
     goals = pd.read_csv(out / "goals.csv")
     assert list(goals.columns[:3]) == ["goal_id", "name_en", "name_zh"]
     for col in ("kind", "scope", "judged_region", "deadline", "target", "value_at_deadline", "margin", "p05", "p95",
                 "probability_met", "probability_ci_low", "probability_ci_high", "median_year_first_met", "proxy",
-                "fixed_because", "source"):
+                "fixed_because", "source", "decided_by"):
         assert col in goals.columns
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["seed"] == 7 and summary["replications"] == 20  # the default: P(met) from 20 replications
+    assert summary["seed"] == 7 and summary["replications"] == 3
+    assert summary["uncertainty"]["mode"] == "parameters" and summary["uncertainty"]["parameters"] > 100
     assert summary["talentsim_version"] and summary["runtime_s"] > 0
     frame = pd.read_parquet(out / "results.parquet")
     assert list(frame.columns) == ["scenario", "replication", "year", "region", "level", "dimension",
                                    "indicator", "value"]
     assert set(frame["indicator"].astype(str)) <= set(INDICATORS)
-    # the resolved scenario is itself a valid scenario that reproduces the run
-    assert main(["run", str(out / "scenario.resolved.yaml"), "--out", str(tmp_path / "again"), "--seed", "7"]) == 0
+    # the resolved scenario is itself a valid scenario that reproduces the run, parameter draws included
+    assert main(["run", str(out / "scenario.resolved.yaml"), "--out", str(tmp_path / "again"), "--seed", "7",
+                 "--reps", "3"]) == 0
     again = pd.read_parquet(tmp_path / "again" / "results.parquet")
     pd.testing.assert_frame_equal(frame, again)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "parameters.parquet"),
+                                  pd.read_parquet(tmp_path / "again" / "parameters.parquet"))
+
+
+def test_stochastic_mode_keeps_parameters_central(tmp_path, small_scenario_file, capsys):
+    out = tmp_path / "run"
+    argv = ["run", str(small_scenario_file), "--out", str(out), "--reps", "2", "--uncertainty", "stochastic"]
+    assert main(argv) == ExitStatus.OK
+    assert "P(met) covers stochastic uncertainty only" in capsys.readouterr().out
+    assert list(pd.read_parquet(out / "parameters.parquet").columns) == ["replication"]
+    assert main(argv[:-1] + ["sometimes"]) == ExitStatus.BAD_INPUT
 
 
 def test_resolved_scenario_carries_sources(tmp_path, small_scenario_file):
@@ -125,15 +140,15 @@ def test_schema_is_json_schema_with_levers(capsys):
     assert "Levers" in schema["$defs"]
 
 
-def test_run_defaults_to_20_replications_and_says_so(capsys):
+def test_run_defaults_to_40_replications_and_says_so(capsys):
     from simulate.cli.run import DEFAULT_REPS
 
-    assert DEFAULT_REPS == 20
+    assert DEFAULT_REPS == 40
     assert main(["run", "--help"]) == ExitStatus.OK
     text = " ".join(capsys.readouterr().out.split())
-    assert "20 replications" in text and "available" in text and "cores" in text
+    assert "40 replications" in text and "available" in text and "cores" in text
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    assert "by default 20 replications, spread over the available CPU cores" in readme
+    assert "by default 40 replications, spread over the available CPU cores" in readme
 
 
 def test_shipped_scenarios_run_by_name(tmp_path, capsys):
