@@ -13,6 +13,7 @@ import copy
 import math
 import os
 import stat
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -504,6 +505,33 @@ def _leaf_provenance(doc: Document, data: dict) -> dict[str, Provenance]:
     return out
 
 
+_PARSED: OrderedDict[tuple, Document] = OrderedDict()
+"""Recently parsed files by (path as written, resolved path, mtime, size): a file changed on disk is read
+again. Sweeps, seeks, the explorer and the tests load the same shipped layers many times."""
+_PARSED_MAX = 64
+
+
+def parse_cached(target: Path) -> Document:
+    """:func:`parse_yaml`, reusing a recent parse of the same unchanged file (a deep copy of it)."""
+    resolved = target.resolve()
+    try:
+        st = resolved.stat()
+    except OSError:
+        return parse_yaml(target)  # reports the problem as parse_yaml does
+    if not resolved.is_file():
+        return parse_yaml(target)
+    key = (str(target), resolved, st.st_mtime_ns, st.st_size)
+    doc = _PARSED.get(key)
+    if doc is None:
+        doc = parse_yaml(target)
+        _PARSED[key] = doc
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    return copy.deepcopy(doc)
+
+
 def _resolve_order(path: Path) -> list[Document]:
     """Parse ``path`` and everything it extends; return layers bases-first."""
     cache: dict[Path, Document] = {}
@@ -513,7 +541,7 @@ def _resolve_order(path: Path) -> list[Document]:
     def visit(target: Path, stack: list[tuple[Path, str]]) -> None:
         resolved = target.resolve()
         if resolved not in cache:
-            cache[resolved] = parse_yaml(target)
+            cache[resolved] = parse_cached(target)
         doc = cache[resolved]
         chain = stack + [(resolved, doc.file)]
         raw = doc.data.get("extends", [])
