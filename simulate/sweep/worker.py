@@ -143,7 +143,7 @@ def run_chunk(ctx: Context, tasks: list[Task]) -> list[dict[str, Any]]:
         start = time.perf_counter()
         try:
             sc = scenario_for(ctx, point, values)
-            frame = simulate_replication(sc, seed, engine_rep).frame
+            frame = simulate_replication(sc, seed, engine_rep, topics=ctx.outcomes.topics).frame
             row: dict[str, Any] = cell_values(frame, ctx.outcomes)
             parts.append(goal_rows(frame, ctx.outcomes))
             del frame
