@@ -186,7 +186,8 @@ def load_seek(path: str | Path) -> Seek:
     probs.raise_if_any()
     starts = [y for lv in levers for y in lv.starts if y is not None]
     cost_years = tuple(range(min([first, *starts]), last + 1))
-    horizon = max([last] + [c.year for c in checks])
+    horizon = max([last] + [c.year for c in checks if c.constraint])
+    checks = tuple(c for c in checks if c.year <= horizon)  # listed goals are judged within the years simulated
     base = {**base, "horizon": horizon}
     cells = tuple(Cell(f"cost_{y}", "cost", COST, ("all",), sc.region.name, "total", y) for y in cost_years)
     cols = tuple(GoalColumn(c.met, c.goal_id, c.year, "met") for c in checks) + tuple(
