@@ -102,10 +102,19 @@ def run_seek(seek: Seek, out: str | Path, *, workers: int = 1, scheduler: str | 
     result = SearchResult()
     try:
         with _Bar(total, show_progress) as bar:
-            ev.on_runs = bar.advance
-            bar.advance(0)
+            last = [0.0]
+
+            def ran(n: int) -> None:
+                bar.advance(n)
+                if time.monotonic() - last[0] > 1.0:
+                    last[0] = time.monotonic()
+                    progress(out, phase=current[0], stored=already + ev.ran, status="running")
+
+            current = ["start"]
+            ev.on_runs = ran
 
             def phase(name: str) -> None:
+                current[0] = name
                 bar.phase(name)
                 progress(out, phase=name, stored=already + ev.ran, status="running")
 
