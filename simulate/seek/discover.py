@@ -38,8 +38,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "density": ("密度（盒内关注情形 ÷ 盒内情形）", "Density (cases of interest in the box ÷ runs in the box)"),
     "res_dim": ("受限维度数", "Restricted dimensions"),
     "chosen": ("选定的盒子", "Chosen box"),
-    "restrictions": ("选定盒子的限制范围（相对各因素的取值范围）", "The chosen box's restrictions (within each factor's range)"),
-    "range_axis": ("在取值范围中的位置（0 = 下限，1 = 上限）", "Position within the factor's range (0 = low, 1 = high)"),
+    "restrictions": ("选定盒子的限制范围（相对各因素的取值范围）",
+                     "The chosen box's restrictions (within each factor's range)"),
+    "range_axis": ("在取值范围中的位置（0 = 下限，1 = 上限）",
+                   "Position within the factor's range (0 = low, 1 = high)"),
     "full": ("抽样范围", "Sampled range"),
     "box": ("盒子", "Box"),
     "note": ("基于扫描 {sweep} 的 {n:,} 次模拟（{k:,} 次{what}，占 {share:.0%}）；PRIM 阈值 {threshold:.0%}，"
@@ -47,7 +49,8 @@ TEXT: dict[str, tuple[str, str]] = {
              "From {n:,} runs of the sweep {sweep} ({k:,} {what}, {share:.0%}); PRIM threshold {threshold:.0%}, "
              "peeling {alpha:.0%} at a time. Chosen box: coverage {cov:.0%}, density {den:.0%}, mass {mass:.0%}, "
              "{dims} restricted dimension(s)."),
-    "note_qp": ("拟p值（qp）检验每项限制是否只是偶然：越小越可信。", "Quasi-p-values (qp) test whether each restriction "
+    "note_qp": ("拟p值（qp）检验每项限制是否只是偶然：越小越可信。",
+                "Quasi-p-values (qp) test whether each restriction "
                 "could be chance: smaller is more credible."),
 }
 

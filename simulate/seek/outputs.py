@@ -1,5 +1,7 @@
-"""What a search leaves in ``DIR``: ``best.yaml``, the tables (frontier, goals, single levers, candidates) and
-``summary.json``; :mod:`simulate.seek.report` adds the report bundle.
+"""What a search leaves in ``DIR``: ``best.yaml``, the tables and ``summary.json``.
+
+The tables are the frontier, the goals, the single levers and every candidate; :mod:`simulate.seek.report`
+adds the report bundle.
 
 ``best.yaml`` extends the base scenario and sets only the levers the result changes, each with
 ``source: "seek: SPEC.yaml, …"``; its ``seed`` is the search's, so ``talentsim run DIR/best.yaml --reps N``

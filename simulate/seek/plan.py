@@ -22,11 +22,11 @@ from simulate.goals.catalogue import Goal, scenario_goals
 from simulate.scenario import LoadedScenario, Scenario, load_scenario
 from simulate.scenario.loader import load
 from simulate.scenario.types import DatedPath
+from simulate.seek.spec import SeekSpec
 from simulate.sweep.factors import schedule_prefix
 from simulate.sweep.outcomes import Cell, GoalColumn, OutcomePlan, goal_years, slug
 from simulate.sweep.paths import PathError, copy_along, get_at, resolve, set_at, show
 from simulate.sweep.plan import _Problems
-from simulate.seek.spec import SeekSpec
 
 COST = "public_cost"
 """The indicator the cost objective sums (appropriations + surcharge + credits foregone + certificate subsidies)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -36,20 +35,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec_result": ("结果", "Result"),
     "sec_goals": ("目标", "Goals"),
     "sec_search": ("搜索", "Search"),
-    "note_objective": ("目标函数：{objective}。成本为各次模拟{stat}：预算窗口内的公共财政成本（生均拨款 + 地方教育附加 + "
-                       "教育费附加抵免 + 证书补贴），杠杆在窗口前启动时加上其在窗口前相对基准情景多花的部分（逐次配对）。",
+    "note_objective": ("目标函数：{objective}。成本为各次模拟{stat}：预算窗口内的公共财政成本"
+                       "（生均拨款 + 地方教育附加 + 教育费附加抵免 + 证书补贴），"
+                       "杠杆在窗口前启动时加上其在窗口前相对基准情景多花的部分（逐次配对）。",
                        "Objective: {objective}. Cost is the {stat} over replications of the public cost over the "
                        "window (appropriations + surcharge to vocational schools + credits foregone + certificate "
                        "subsidies), plus, when a lever starts before the window, what it spends beyond the base "
                        "scenario in those earlier years (paired replication by replication)."),
-    "note_free": ("不产生公共财政支出的杠杆（如执法力度、兼职教师目标、每专业基地目标）在此口径下是免费的：它们的成本由学校"
+    "note_free": ("不产生公共财政支出的杠杆（如执法力度、兼职教师目标、每专业基地目标）在此口径下是免费的："
+                  "它们的成本由学校"
                   "从既有拨款中承担。成本相差不到基准成本的{tol:.1%}视为相同，此时取较弱的设定（较低的取值、较晚的"
                   "启动年份），即最小干预。",
                   "Levers that cost the public purse nothing (enforcement, the part-time and bases-per-major targets) "
                   "are free in this accounting: schools pay for them out of the money they already get. Costs within "
                   "{tol:.1%} of the base cost are ties, broken towards the weaker setting (lower value, later start): "
                   "the minimal intervention."),
-    "note_search": ("各候选组合使用共同随机数（相同种子、相同重复序号）比较，每个{reps}次重复；optuna TPE（带约束，种子{seed}）"
+    "note_search": ("各候选组合使用共同随机数（相同种子、相同重复序号）比较，每个{reps}次重复；"
+                    "optuna TPE（带约束，种子{seed}）"
                     "每批提出{batch}个候选。最优的候选再以{creps}次重复复核：仅当Wilson 95%区间下限不低于要求概率时，"
                     "目标才算达成。共{runs:,}次模拟，{cands}个候选，状态：{status}。",
                     "Candidates are compared on common random numbers (same seed, same replication numbers), {reps} "
@@ -93,8 +95,6 @@ def frontier_figure(cands: pd.DataFrame, front: pd.DataFrame, window: tuple[int,
             fig.add_trace(go.Scatter(x=row.cost / scale, y=row.goals_met, mode="markers", name=_t(key, lang),
                                      text=row.label, marker=dict(color=colour, size=16, symbol=symbol)))
     axis = _t("cost_axis", lang, first=window[0], last=window[1])
-    if lang == "zh":
-        axis = axis.replace("亿元", "亿元")
     fig.update_layout(title=_t("frontier", lang), xaxis_title=axis, yaxis_title=_t("goals_axis", lang))
     fig.update_yaxes(dtick=1)
     return house_style(fig, lang)
@@ -137,7 +137,8 @@ def _goal_table(goals: pd.DataFrame, lang: str) -> pd.DataFrame:
     zh = lang == "zh"
     cols = {"goal_id": "目标编号" if zh else "Goal id", ("name_zh" if zh else "name_en"): "目标" if zh else "Goal",
             "year": "年份" if zh else "Year", "role": "角色" if zh else "Role",
-            "min_probability": "要求概率" if zh else "Required P", "base_p_met": "基准达成概率" if zh else "Base P(met)",
+            "min_probability": "要求概率" if zh else "Required P",
+            "base_p_met": "基准达成概率" if zh else "Base P(met)",
             "best_p_met": "结果达成概率" if zh else "Result P(met)", "wilson_low": "Wilson下限" if zh else "Wilson low",
             "wilson_high": "Wilson上限" if zh else "Wilson high", "base_value": "基准取值" if zh else "Base value",
             "best_value": "结果取值" if zh else "Result value", "met": "达成" if zh else "Met",
@@ -167,9 +168,8 @@ def write_report(run, tabs: dict[str, pd.DataFrame], lang: str = "zh", *, images
 
     base_cost = float(tabs["cost"].cost.iloc[0])
     scale = 1e8 if lang == "zh" else 1e9
-    notes = [_t("note_objective", lang, objective=objective_text(run), stat="均值" if (lang == "zh" and spec.objective.statistic
-                                                                                     == "mean") else
-                ("中位数" if lang == "zh" else spec.objective.statistic)),
+    stat = {"zh": {"mean": "均值", "median": "中位数"}, "en": {"mean": "mean", "median": "median"}}[lang]
+    notes = [_t("note_objective", lang, objective=objective_text(run), stat=stat[spec.objective.statistic]),
              _t("note_free", lang, tol=spec.objective.tie_tolerance),
              _t("note_search", lang, reps=spec.search.replications, seed=seek.seed, batch=spec.search.batch,
                 creps=spec.confirm.replications, runs=run.runs, cands=len(ev.candidates), status=res.status)]
@@ -189,6 +189,3 @@ def write_report(run, tabs: dict[str, pd.DataFrame], lang: str = "zh", *, images
     return export_bundle(target, title=_t("title", lang, name=title_name), lang=lang, figures=figs, tables=tables,
                          sections=sections, notes=notes, images=images)
 
-
-def _finite(x) -> bool:
-    return x is not None and np.isfinite(x)

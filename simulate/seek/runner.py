@@ -49,7 +49,7 @@ class _Bar:
     def __enter__(self) -> _Bar:
         if self.show:
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._p = Progress(TextColumn("seek"), TextColumn("{task.description}"), BarColumn(),
                                MofNCompleteColumn(), TextColumn("runs"), TimeElapsedColumn(),
