@@ -148,6 +148,7 @@ def candidates_table(run: SeekRun) -> pd.DataFrame:
     from simulate.seek.search import Scorer
 
     seek, ev, res = run.seek, run.evaluator, run.result
+    scorer = Scorer(seek, 0.0, [], 0.8)
     reps = seek.spec.search.replications
     active = [c for c in seek.constraints if c.met not in res.unreachable]
     all_goals = list(seek.constraints)
@@ -156,10 +157,10 @@ def candidates_table(run: SeekRun) -> pd.DataFrame:
         if not ev.have(p, reps):
             continue
         s = ev.stats(p, reps)
-        met = [c.goal_id + f"@{c.year}" for c in all_goals if Scorer.feasible(s, c)]
+        met = [c.goal_id + f"@{c.year}" for c in all_goals if scorer.feasible(s, c)]
         rows.append({"point": p, "phase": ev.phases[p], "label": ev.label(cand), "runs": len(ev.rows.get(p, {})),
                      "cost": s.cost, "goals_met": len(met), "goals": ", ".join(met),
-                     "feasible": all(Scorer.feasible(s, c) for c in active)})
+                     "feasible": all(scorer.feasible(s, c) for c in active)})
     return pd.DataFrame(rows, columns=["point", "phase", "label", "runs", "cost", "goals_met", "goals", "feasible"])
 
 

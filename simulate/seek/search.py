@@ -18,7 +18,9 @@ missing, then goes on running:
    reused: common random numbers), and a goal counts as met only when the lower bound of its Wilson 95%
    interval clears its probability; the cheapest candidate that passes every goal is the result.
 
-Feasibility during the search: at least ``ceil(p·n)`` of ``n`` replications meet each goal. The
+Feasibility during the search: at least ``ceil(q·n)`` of ``n`` replications meet each goal, where ``q`` is
+the share the confirmation needs for its Wilson lower bound to clear ``p`` (0.92 for p = 0.8 and 50
+replications): the search aims at what the confirmation can pass, not at ``p`` itself. The
 constraint's violation is the relative shortfall of the replication that decides it (so the sampler
 learns how far a candidate is from a goal, not just that it misses). Objective: the mean (or median)
 over replications of the public cost over the window, plus what the candidate spends beyond the base
@@ -75,6 +77,7 @@ class Scorer:
 
     def __init__(self, seek: Seek, base_cost: float, active: list[GoalCheck], scan_p: float):
         self.seek, self.active, self.scan_p = seek, active, scan_p
+        self._required: dict[float, float] = {}
         obj = seek.spec.objective
         self.tie = obj.tie_tolerance * abs(base_cost) / max(1, len(seek.levers))
 
@@ -82,21 +85,31 @@ class Scorer:
         """Sum over levers of each choice's strength (0–1)."""
         return sum(lv.intensity(c) for lv, c in zip(self.seek.levers, cand, strict=True))
 
-    @staticmethod
-    def feasible(s: Stats, c: GoalCheck, p: float | None = None) -> bool:
-        """At least ceil(p·n) replications meet the goal."""
-        p = c.probability if p is None else p
-        met = np.nan_to_num(s.met[c.met], nan=0.0)
-        return int(met.sum()) >= math.ceil(p * s.n - 1e-9)
+    def required(self, p: float) -> float:
+        """The share of replications that must meet a goal for it to pass the confirmation.
 
-    @staticmethod
-    def violation(s: Stats, c: GoalCheck, p: float | None = None) -> float:
+        The smallest k/n (n = the confirmation's replications) whose Wilson lower bound clears ``p``: 0.92
+        for p = 0.8 and n = 50. The search holds candidates to this share, not to ``p`` itself, so what it
+        finds feasible is what the confirmation can pass.
+        """
+        if p not in self._required:
+            n = self.seek.spec.confirm.replications
+            self._required[p] = next((k / n for k in range(n + 1) if wilson_interval(k, n)[0] >= p - 1e-12), 1.0)
+        return self._required[p]
+
+    def feasible(self, s: Stats, c: GoalCheck, p: float | None = None) -> bool:
+        """At least ceil(required(p)·n) of the n replications meet the goal."""
+        q = self.required(c.probability if p is None else p)
+        met = np.nan_to_num(s.met[c.met], nan=0.0)
+        return int(met.sum()) >= math.ceil(q * s.n - 1e-9)
+
+    def violation(self, s: Stats, c: GoalCheck, p: float | None = None) -> float:
         """0 when feasible, else the shortfall of the replication that decides it (≥ 1e-9)."""
-        p = c.probability if p is None else p
-        if Scorer.feasible(s, c, p):
+        if self.feasible(s, c, p):
             return 0.0
+        q = self.required(c.probability if p is None else p)
         m = np.sort(np.nan_to_num(s.margin[c.met], nan=-1.0))
-        k = s.n - math.ceil(p * s.n - 1e-9)
+        k = s.n - math.ceil(q * s.n - 1e-9)
         return float(max(1e-9, -m[k]))
 
     def goals_met(self, s: Stats, checks: list[GoalCheck] | None = None) -> int:
