@@ -312,9 +312,9 @@ def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) 
 def _decide(w: World, year: int) -> tuple[float, float]:
     """December: credits due in January on this year's investment; firms join, leave or are certified for ``year``.
 
-    A firm's net benefit of cooperating (yuan a year per employee): the credit it expects, the value of
-    the trainees it would host, the certificate subsidy on the extra employees it trains as a partner,
-    less its qualifying investment. Outsiders join with the logit of their
+    A firm's net benefit of cooperating (yuan a year per employee): the credit it expects on the programme
+    it would run without a credit, the value of the trainees it would host, the certificate subsidy on the
+    extra employees it trains as a partner, less that programme's cost. Outsiders join with the logit of their
     utility; participants leave at the exit rate scaled by how their net benefit moved since the base year.
 
     Returns:
@@ -327,9 +327,12 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     ratio = invest / np.maximum(b.investment_per_employee * f.employees, 1e-9)
     years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
     value = apprenticeship.trainee_value(f, sc, w.usage, ratio, years)
-    credit = surcharge_credit.expected_credit(f, sc, year, invest)
+    base = b.investment_per_employee * f.employees
+    # the credit on the programme a firm would run without it (the envelope of its investment choice: the
+    # extra investment the credit induces costs at the margin what it brings)
+    credit = surcharge_credit.expected_credit(f, sc, year, base)
     subsidy = certificate_subsidy.cooperation_value(f, sc, year)
-    nb = (credit + value + subsidy - invest) / (f.employees * 100.0)
+    nb = (credit + value + subsidy - base) / (f.employees * 100.0)
     n_i = len(sc.region.industries)
     staff = f.by_industry(f.employees, n_i)
     peers = np.divide(f.by_industry(np.where(f.participating, f.employees, 0.0), n_i), staff, out=np.zeros(n_i),

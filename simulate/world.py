@@ -27,7 +27,8 @@ from simulate.flows import YearFlows
 from simulate.market.labour import MarketOutcome
 from simulate.policy import apprenticeship, certificate_subsidy, surcharge_credit
 from simulate.policy.funding import development_standard, operations_standard
-from simulate.scenario.schema import LEVELS, Scenario
+from simulate.scenario.schema import LEVELS, Scenario, SurchargeCredit
+from simulate.scenario.types import DatedPath
 from simulate.streams import Draw, Streams
 
 
@@ -236,13 +237,19 @@ def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray, r
 def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np.random.Generator) -> np.ndarray:
     """Base-year participation as a steady state of the decision rule; returns the base seat usage ``(I,)``.
 
-    Each firm's join propensity under the base-year levers is computed without intercept; the
+    Each firm's join propensity under the status-quo policy (``region.enterprises.status_quo``, not the
+    scenario's levers: those act from the first year on) is computed without intercept; the
     intercept is solved so that the firms' stationary participation (join / (join + exit)) averages
     the published base participation, and each firm's starting state is drawn from its own
     stationary probability. Large cooperating firms are then certified at the published share.
     """
     pop, b = sc.region.enterprises, sc.behaviour.enterprises
     y = sc.base_year
+    sq = pop.status_quo  # decisions are aligned under the policy in force when participation was observed
+    sc = sc.model_copy(update={"levers": sc.levers.model_copy(update={
+        "surcharge_credit": SurchargeCredit(rate=sq.credit_rate, eligibility=sq.credit_eligibility),
+        "certificate_subsidy": DatedPath.constant(sq.certificate_subsidy),
+        "apprenticeship_share": DatedPath.constant(sq.apprenticeship_share)})})
     f.state[:] = COOPERATING  # evaluate the offer of cooperating (investment, credit, trainees)
     invest = surcharge_credit.investment(f, sc, y)
     f.investment = invest
@@ -253,9 +260,10 @@ def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np
     usage = np.full(len(sc.region.industries), min(1.0, sought / offered) if offered > 0 else 0.0)
     years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
     value = apprenticeship.trainee_value(f, sc, usage, ratio, years)
-    credit = surcharge_credit.expected_credit(f, sc, y, invest)
+    base = b.investment_per_employee * f.employees
+    credit = surcharge_credit.expected_credit(f, sc, y, base)
     subsidy = certificate_subsidy.cooperation_value(f, sc, y)
-    nb = (credit + value + subsidy - invest) / (f.employees * 100.0)
+    nb = (credit + value + subsidy - base) / (f.employees * 100.0)
     ind = sc.region.industries
     hires = np.array([100 * pop.vocational_hire_share * (i.replacement_rate + max(i.revenue_growth.at(y), 0.0)
                                                          * i.employment_elasticity) for i in ind])

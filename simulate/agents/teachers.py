@@ -161,16 +161,19 @@ def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: floa
     Returns:
         Slot indices of retirees and of quitters (both now inactive).
     """
-    full = np.flatnonzero(t.active & ~t.part_time)
-    ra = np.where(t.female[full], retirement_female, retirement_male)
+    serving = t.active & ~t.part_time
+    old = np.flatnonzero(serving & (t.age >= np.floor(min(retirement_male, retirement_female))))
+    ra = np.where(t.female[old], retirement_female, retirement_male)
     whole = np.floor(ra)
-    age = t.age[full]
+    age = t.age[old]
     due = age > whole
     edge = np.flatnonzero((age == whole) & (ra > whole))
-    due[edge[draw("retirement", t.uid[full[edge]]) >= (ra - whole)[edge]]] = True
+    due[edge[draw("retirement", t.uid[old[edge]]) >= (ra - whole)[edge]]] = True
     due |= (age == whole) & (ra == whole)
-    retire = full[due]
-    quit_ = full[~due & (t.quit_year[full] <= year)]
+    retire = old[due]
+    leaving = serving & (t.quit_year <= year)
+    leaving[retire] = False
+    quit_ = np.flatnonzero(leaving)
     t.active[retire] = False
     t.active[quit_] = False
     stay = t.active

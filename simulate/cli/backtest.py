@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from simulate.cli.common import out_option, require_browser
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``backtest`` command."""
@@ -15,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 def backtest_command(
     fit_until: Annotated[int, typer.Option("--fit-until", min=1990, max=2100, help="last year used to fit")],
-    out: Annotated[Path, typer.Option("--out", help="output folder")],
+    out: Annotated[Path, typer.Option("--out", parser=out_option, metavar="DIR", help="output folder")],
     data: Annotated[Path | None, typer.Option("--data", help="observed statistics CSV (default: "
                                                              "calibration/observed_2015_2022.csv)")] = None,
     until: Annotated[int | None, typer.Option("--until", min=1990, max=2100,
@@ -48,6 +50,7 @@ def backtest_command(
         raise BadInput(f"births file {str(births)!r} not found")
     if until is not None and until <= fit_until:
         raise BadInput(f"--until ({until}) must be after --fit-until ({fit_until})")
+    require_browser(images)  # before fitting and before any file is written
     try:
         bt, warnings = run_backtest(data, fit_until, until, out, images=images, lang=lang, births=births,
                                     report_bundle=report_bundle)

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from simulate.cli.common import out_option, require_browser
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``calibrate`` command."""
@@ -18,12 +20,15 @@ def calibrate_command(
                                                              "calibration/observed_2015_2022.csv)")] = None,
     fit_until: Annotated[int | None, typer.Option("--fit-until", min=1990, max=2100,
                                                   help="last year of data used (default: all)")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="fitted behaviour layer (default: "
-                                                           "calibration/fitted/behaviour.yaml)")] = None,
-    region_out: Annotated[Path | None, typer.Option("--region-out", help="fitted national region layer (default: "
-                                                    "calibration/fitted/national_region.yaml, or "
-                                                    "<out>.national_region.yaml next to --out)")] = None,
-    report_dir: Annotated[Path, typer.Option("--report", help="fit report folder")] = Path("runs/calibration"),
+    out: Annotated[Path | None, typer.Option("--out", parser=out_option, metavar="FILE", help="fitted behaviour "
+                                             "layer (default: runs/calibration/fitted/behaviour.yaml in the working "
+                                             "folder; the shipped layers are never written)")] = None,
+    region_out: Annotated[Path | None, typer.Option("--region-out", parser=out_option, metavar="FILE",
+                                                    help="fitted national region layer (default: "
+                                                    "national_region.yaml beside a behaviour.yaml --out, else "
+                                                    "<out>.national_region.yaml)")] = None,
+    report_dir: Annotated[Path, typer.Option("--report", parser=out_option, metavar="DIR",
+                                             help="fit report folder")] = Path("runs/calibration"),
     base_year: Annotated[int | None, typer.Option(
         "--base-year", min=1990, max=2100, help="base year of the national layer (default: last year + 1)")] = None,
     bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, max=10000,
@@ -57,6 +62,7 @@ def calibrate_command(
         raise BadInput(f"data file {str(data)!r} not found")
     if births is not None and not births.is_file():
         raise BadInput(f"births file {str(births)!r} not found")
+    require_browser(images)  # before fitting and before any file is written
     pairs = []
     for item in regional or []:
         name, _, year = item.partition(":")

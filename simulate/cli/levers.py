@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from simulate.cli.common import check_lang, out_option, require_browser, scenario_file
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``levers`` command."""
@@ -15,12 +17,15 @@ def register(app: typer.Typer) -> None:
 
 
 def levers_command(
-    scenario: Annotated[Path | None, typer.Argument(help="scenario YAML (default: the shipped Jiangxi "
-                                                        "baseline)")] = None,
+    scenario: Annotated[str | None, typer.Argument(metavar="[SCENARIO]", help="a shipped scenario's name or a "
+                                                   "scenario file (default: jiangxi_baseline)")] = None,
     reps: Annotated[int, typer.Option("--reps", min=1, max=1000, help="replications per lever and for the base")] = 10,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=256, help="processes")] = 1,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=256, help="processes (default: the "
+                                                "available CPU cores)")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="root seed (default: the scenario's)")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="output folder (default: runs/levers_<scenario>)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", parser=out_option, metavar="DIR",
+                                             help="output folder (default: runs/levers_<scenario>)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing output folder whole")] = False,
     lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
     images: Annotated[bool, typer.Option("--images/--no-images", help="write PNG and SVG charts")] = True,
     doc: Annotated[bool, typer.Option("--doc", help="write docs/levers.md (the lever reference) for the scenario "
@@ -32,26 +37,24 @@ def levers_command(
     change in P(met), as lever_matrix.csv, a heat map per year and an HTML/Excel bundle.
     """
     import simulate
-    from simulate.cli.main import BadInput
-    from simulate.cli.run import DEFAULT_SCENARIO
+    from simulate.api import available_cores
 
-    if lang not in ("zh", "en"):
-        raise BadInput(f"--lang must be zh or en, not {lang!r}")
-    path = scenario or DEFAULT_SCENARIO
-    if not path.is_file():
-        raise BadInput(f"scenario file {str(path)!r} not found")
-    loaded = simulate.load_scenario(path)
+    check_lang(lang)
+    loaded = simulate.load_scenario(scenario_file(scenario))
+    workers = workers or available_cores()
     if doc:
         from simulate.report.levers_doc import levers_markdown
+        from simulate.results.runfolder import text_writer, write_atomic
 
         target = out or Path("docs") / "levers.md"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(levers_markdown(loaded), encoding="utf-8")
+        write_atomic(target, text_writer(levers_markdown(loaded)))
         typer.echo(f"written: {target}")
         return
     from simulate.report import lever_matrix as lm
     from simulate.report.export import export_bundle
     from simulate.report.labels import goal_name, label
+    from simulate.results.runfolder import reserve
     from simulate.scenario import LoadedScenario
     from simulate.scenario.lever_ranges import apply_lever_ends, load_lever_ranges
 
@@ -59,21 +62,25 @@ def levers_command(
     sc = loaded.scenario
     seed = sc.seed if seed is None else seed
     ranges = load_lever_ranges()
-    base = simulate.run(loaded, seed=seed, replications=reps, workers=workers)
-    runs = {}
-    for var in lm.variants(ranges):
-        variant = apply_lever_ends(sc, "high", only=set(var.paths), ranges=ranges)
-        runs[var] = simulate.run(LoadedScenario(variant, loaded.sources, loaded.files), seed=seed,
-                                 replications=reps, workers=workers)
-        typer.echo(f"  {var.lever}: done", err=True)
-    m = lm.matrix(base, runs)
+    require_browser(images)  # before simulating or writing anything
     folder = out or Path("runs") / f"levers_{sc.name}"
-    names = {g: goal_name(g, lang) for g in m["goal_id"].unique()}
-    figures = {f"lever_matrix_{y}": lm.heatmap(m, y, lang, names) for y in lm.YEARS if (m["year"] == y).any()}
-    table = m.copy()
-    table.attrs["probability_columns"] = ("p_met_base", "p_met_lever")
-    export_bundle(folder, title=label("lever_matrix_title", lang, year="2025/2030"), lang=lang, figures=figures,
-                  tables={"lever_matrix": table}, notes=[label("lever_matrix_note", lang)], images=images)
+    with reserve(folder, replace=force) as slot:  # refuses a busy or existing folder before simulating
+        base = simulate.run(loaded, seed=seed, replications=reps, workers=workers)
+        runs = {}
+        for var in lm.variants(ranges, sc.region.name):
+            variant = apply_lever_ends(sc, "high", only=set(var.paths), ranges=ranges)
+            runs[var] = simulate.run(LoadedScenario(variant, loaded.sources, loaded.files), seed=seed,
+                                     replications=reps, workers=workers)
+            typer.echo(f"  {var.lever}: done", err=True)
+        m = lm.matrix(base, runs)
+        names = {g: goal_name(g, lang) for g in m["goal_id"].unique()}
+        figures = {f"lever_matrix_{y}": lm.heatmap(m, y, lang, names) for y in lm.YEARS if (m["year"] == y).any()}
+        table = m.copy()
+        table.attrs["probability_columns"] = ("p_met_base", "p_met_lever")
+        export_bundle(slot.staging, title=label("lever_matrix_title", lang, year="2025/2030"), lang=lang,
+                      figures=figures, tables={"lever_matrix": table}, notes=[label("lever_matrix_note", lang)],
+                      images=images)
+        slot.commit()
     moved = m[m["interval_excludes_zero"]].groupby("lever")["goal_id"].nunique()
     for var in runs:
         typer.echo(f"{var.lever:<28} moves {int(moved.get(var.lever, 0)):>3} goal indicators (90% interval excludes 0)")

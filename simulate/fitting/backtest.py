@@ -24,6 +24,12 @@ from simulate.fitting.cohort import Births
 from simulate.fitting.data import INCLUDES_TRANSFERS, TRANSFERS, Observed, harmonised, national_series
 
 PREDICTION_COLUMNS = ["region", "level", "indicator", "year", "value"]
+SNAPSHOT = ("enrollment", "in_school", "graduates", "schools", "fulltime_teachers")
+"""The indicators of a province's education snapshot (as :mod:`simulate.fitting.regional` reads them)."""
+REGIONAL_COLUMNS = ["region", "level", "indicator", "year", "actual", "model", "persistence", "base_year",
+                    "base_value", "share", "national", "ape_model", "ape_persistence", "note"]
+"""Columns of the regional snapshot check (``regional.csv``): a later figure of a province against its share of
+the national projection in its last snapshot of the same series up to the cut-off, and against persistence."""
 HELD = "held at the last observed value"
 MODEL = "cohort and staffing equations"
 
@@ -35,6 +41,8 @@ class Backtest:
     Attributes:
         fit: the calibration on the rows up to ``fit_until``.
         predictions: ``region, level, indicator, year, value`` for every projected national series.
+        regional: the regional snapshots after the cut-off, each scored (where the province has an earlier
+            figure of the same series) as its share of the national projection (:func:`regional_check`).
         methods: (level, indicator) → how the model projects it (equations, or held).
         excluded: series of the training data the model does not project, with the reason.
         points: one row per scored figure: ``level, indicator, year, actual, model, persistence, trend``.
@@ -50,6 +58,7 @@ class Backtest:
     excluded: pd.DataFrame
     points: pd.DataFrame
     drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    regional: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REGIONAL_COLUMNS))
 
     def errors(self) -> pd.DataFrame:
         """MAPE (%) per series for the model and both naive forecasts; ``in_overall`` marks the common set."""
@@ -109,7 +118,46 @@ def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstr
     predictions, methods, excluded = project(f, train, until)
     points = score(predictions, train, later.until(until))
     drivers = attribute(f, obs.until(until), points, methods, until)  # after scoring: explains, never predicts
-    return Backtest(f, fit_until, until, predictions, methods, excluded, points, drivers)
+    regional = regional_check(predictions, train, later.until(until))
+    return Backtest(f, fit_until, until, predictions, methods, excluded, points, drivers, regional)
+
+
+def regional_check(predictions: pd.DataFrame, train: Observed, actual: Observed) -> pd.DataFrame:
+    """Score the provinces' later snapshots as a province is simulated: a constant share of the national flows.
+
+    Regions have snapshots, not series (Jiangxi 2021, Jilin 2017 and 2021, Hunan 2017–2018). For each regional
+    snapshot figure (:data:`SNAPSHOT`) after the cut-off whose level and indicator the national projection
+    covers, the model's forecast is the province's share of the national figure in its last snapshot of the
+    same series up to the cut-off × the national projection of that year (the assumption behind every
+    province's intake layer); persistence is that snapshot itself. A later figure without an earlier one of
+    its series is listed, unscored, with the reason.
+    """
+    pred = predictions.set_index(["level", "indicator", "year"]).value
+    projected = {(lv, ind) for lv, ind, _ in pred.index}
+    rows = []
+    later = actual.frame[(actual.frame.region != "national") & actual.frame.indicator.isin(SNAPSHOT)]
+    for r in later.itertuples():
+        row = {"region": r.region, "level": r.level, "indicator": r.indicator, "year": int(r.year),
+               "actual": float(r.value)}
+        base = train.series(r.level, r.indicator, r.region)
+        if (r.level, r.indicator) not in projected:
+            rows.append({**row, "note": "the national projection does not cover this series"})
+            continue
+        if not len(base):
+            rows.append({**row, "note": "no earlier snapshot of the series to scale"})
+            continue
+        by, bv = int(base.index[-1]), float(base.iloc[-1])
+        nat = harmonised(train, r.level, r.indicator).values
+        if by not in nat.index or not nat[by] > 0:
+            rows.append({**row, "base_year": by, "base_value": bv, "note": f"no national figure of {by} to scale by"})
+            continue
+        share, national = bv / float(nat[by]), float(pred.get((r.level, r.indicator, int(r.year)), np.nan))
+        model = share * national
+        rows.append({**row, "model": model, "persistence": bv, "base_year": by, "base_value": bv, "share": share,
+                     "national": national, "ape_model": abs(model - r.value) / abs(r.value) * 100,
+                     "ape_persistence": abs(bv - r.value) / abs(r.value) * 100,
+                     "note": f"share of {by} × the national projection"})
+    return pd.DataFrame(rows, columns=REGIONAL_COLUMNS)
 
 
 def project(f: Fit, train: Observed, until: int) -> tuple[pd.DataFrame, dict, pd.DataFrame]:

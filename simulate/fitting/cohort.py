@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulate import shipped
 from simulate.fitting.data import MAX_BYTES, DataError
 
-DEFAULT_BIRTHS = Path(__file__).resolve().parents[2] / "calibration" / "births_national.csv"
+DEFAULT_BIRTHS = shipped.calibration_dir() / "births_national.csv"
 BIRTH_COLUMNS = ("region", "indicator", "year", "value", "unit", "quality", "source")
 COHORT_LAG = 15
 """Years from birth to junior-secondary graduation (six years of primary school from age 6, three of junior)."""

@@ -2,11 +2,12 @@
 
 Three layers, because rates, the national cohort and regional drivers travel differently:
 
-* the **behaviour** layer (``--out``, default ``calibration/fitted/behaviour.yaml``): dropout,
+* the **behaviour** layer (``--out``, default ``runs/calibration/fitted/behaviour.yaml``; the shipped
+  copy is ``calibration/fitted/behaviour.yaml``): dropout,
   progression, teacher attrition and certification — rates any region's scenario may extend;
-* the **cohort** layer (``calibration/fitted/cohort.yaml``): national births by year, the lags and
-  the fitted births → junior-graduates ratio — every scenario extends it;
-* the **national region** layer (default ``calibration/fitted/national_region.yaml``): the intake
+* the **cohort** layer (``cohort.yaml`` beside the behaviour layer): national births by year, the lags
+  and the fitted births → junior-graduates ratio — every scenario extends it;
+* the **national region** layer (``national_region.yaml`` beside the behaviour layer): the intake
   paths (vocational and technical shares, external higher-vocational applicants per non-vocational
   junior graduate with the 扩招 shifts) and student–teacher ratios, for
   ``scenarios/national_baseline.yaml``. A province's intake layer is :mod:`~simulate.fitting.regional`'s.
@@ -33,7 +34,6 @@ from simulate.fitting.paths import DriverPath
 BEHAVIOUR_KEYS = ("dropout_secondary_vocational", "dropout_technical_school", "dropout_higher_vocational",
                   "progression_secondary_vocational", "teacher_attrition")
 RATIO_KEYS = ("ratio_secondary_vocational", "ratio_technical_school", "ratio_higher_vocational")
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "calibration" / "fitted"
 
 
 def source(fit: Fit, name: str, command: str) -> str:
@@ -63,9 +63,13 @@ def usable(fit: Fit, name: str) -> bool:
     return name in fit.fitted and not weakly_identified(fit, name)
 
 
-def behaviour_layer(fit: Fit, command: str, certification: float | None = None,
-                    certification_note: str = "") -> tuple[dict, list[str]]:
-    """The behaviour layer as plain data, and the names left out (weakly identified or not fitted)."""
+def behaviour_layer(fit: Fit, command: str) -> tuple[dict, list[str]]:
+    """The behaviour layer as plain data, and the names left out (weakly identified or not fitted).
+
+    The certification rate is not in it: it is fitted on the agent engine, where practice posts,
+    retirements, quits and hires from industry move the share too, and written to its own layer
+    (``teachers.yaml``, :mod:`~simulate.fitting.dual_share`).
+    """
     tree: dict = {}
     skipped = []
     for name in BEHAVIOUR_KEYS:
@@ -76,12 +80,6 @@ def behaviour_layer(fit: Fit, command: str, certification: float | None = None,
         note = p.meaning + (" (at a bound of the search)" if name in fit.at_bound else "")
         _set(tree, p.engine, {"value": round(float(fit.theta[name]), 5), "source": source(fit, name, command),
                               "note": note})
-    if certification is not None and usable(fit, "certification"):
-        _set(tree, BY_NAME["certification"].engine, {
-            "value": round(float(certification), 4), "source": source(fit, "certification", command),
-            "note": certification_note or "effective rate mapped through the engine's practice compliance"})
-    else:
-        skipped.append("certification")
     return tree, skipped
 
 

@@ -16,11 +16,20 @@ agree:
   reproduces that split in the base year;
 * higher vocational: external applicants follow the national rate × the region's share of national
   higher-vocational students over its share of junior graduates.
+
+Where the data has no in-school snapshot of a secondary level (Hunan has none; Jilin none for technical
+schools), the base-year stock is the region's parameter file's (``calibration/parameters/<region>_region.yaml``,
+``levels.<level>.in_school``, itself derived from national flows by a documented share), and the range of
+the province share widens to the file's own ``intake.province_share.range``. A region is data: a new
+province needs its region file, and this layer is then ``talentsim calibrate --regional <region>:<year>``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+import yaml
 
 from simulate.fitting.calibrate import Fit
 from simulate.fitting.data import Observed, harmonised
@@ -31,6 +40,37 @@ SNAPSHOT = ("enrollment", "in_school", "graduates", "schools", "fulltime_teacher
 SECONDARY = ("secondary_vocational", "technical_school")
 PROGRAM_YEARS = 3
 """Grades of the secondary stocks (the scenario's ``program_years``)."""
+PARAMETERS = Path(__file__).resolve().parents[2] / "calibration" / "parameters"
+"""Where the shipped region files are (``<region>_region.yaml``)."""
+
+
+def region_file(region: str, folder: Path = PARAMETERS) -> Path:
+    """The parameter file of ``region`` (it may not exist)."""
+    return Path(folder) / f"{region}_region.yaml"
+
+
+def file_cohorts(path: Path) -> tuple[dict[str, tuple[float, str]], list[float] | None]:
+    """Base-year entrants of each secondary level from a region file's stocks, and its province-share range.
+
+    Entrants are ``levels.<level>.in_school`` / ``program_years`` (the engine's first plan); empty if the file
+    does not exist.
+    """
+    if not Path(path).is_file():
+        return {}, None
+    tree = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("region") or {}
+    out: dict[str, tuple[float, str]] = {}
+    for lv in SECONDARY:
+        leaf = ((tree.get("levels") or {}).get(lv) or {})
+        stock, years = leaf.get("in_school"), leaf.get("program_years")
+        value = stock.get("value") if isinstance(stock, dict) else stock
+        grades = (years.get("value") if isinstance(years, dict) else years) or PROGRAM_YEARS
+        if value is None:
+            continue
+        out[lv] = (float(value) / int(grades), f"{Path(path).name} levels.{lv}.in_school ({float(value):,.0f}, no "
+                                               f"snapshot in the data) / {int(grades)} grades")
+    share = ((tree.get("intake") or {}).get("province_share") or {})
+    rng = share.get("range") if isinstance(share, dict) else None
+    return out, ([float(rng[0]), float(rng[1])] if rng else None)
 
 
 def regional_shares(obs: Observed, region: str) -> pd.DataFrame:
@@ -75,9 +115,18 @@ def base_cohorts(obs: Observed, region: str, base_year: int) -> dict[str, tuple[
     return out
 
 
-def intake_layer(fit: Fit, obs: Observed, region: str, base_year: int, command: str) -> dict:
-    """``region.intake`` paths of a province scaled from the fitted national drivers (empty if no snapshot)."""
+def intake_layer(fit: Fit, obs: Observed, region: str, base_year: int, command: str,
+                 parameters: Path | None = PARAMETERS) -> dict:
+    """``region.intake`` paths of a province scaled from the fitted national drivers (empty if no snapshot).
+
+    A secondary level without an in-school snapshot in the data takes its base stock from the region's
+    parameter file in ``parameters`` (``None``: the data alone).
+    """
     cohorts = base_cohorts(obs, region, base_year)
+    file_range = None
+    if set(cohorts) != set(SECONDARY) and parameters is not None:
+        stocks, file_range = file_cohorts(region_file(region, parameters))
+        cohorts = {lv: cohorts.get(lv) or stocks[lv] for lv in SECONDARY if lv in cohorts or lv in stocks}
     if set(cohorts) != set(SECONDARY) or fit.groups.get("intake") != "fitted":
         return {}
     inputs, out = fit.project(max(base_year, fit.fit_until) + 1)
@@ -92,7 +141,12 @@ def intake_layer(fit: Fit, obs: Observed, region: str, base_year: int, command: 
     shares = regional_shares(obs, region)
     spread = shares[shares.level.isin(SECONDARY + ("higher_vocational",))
                     & shares.indicator.isin(("in_school", "enrollment"))]
-    low, high = min(float(spread.share.min()), share), max(float(spread.share.max()), share)
+    low = min(float(spread.share.min()), share) if len(spread) else share
+    high = max(float(spread.share.max()), share) if len(spread) else share
+    note = "its snapshot"
+    if file_range is not None:
+        low, high = min(low, file_range[0]), max(high, file_range[1])
+        note += f" and the range of its region file's province_share ({file_range[0]:g}–{file_range[1]:g})"
     intake: dict = {
         "province_share": {
             "value": round(share, 5),
@@ -104,7 +158,7 @@ def intake_layer(fit: Fit, obs: Observed, region: str, base_year: int, command: 
                      "junior-graduate or births series in the data). Secondary vocational: "
                      f"{cohorts['secondary_vocational'][1]}; technical: {cohorts['technical_school'][1]}. Range: the "
                      f"spread of {region}'s shares of national vocational students across levels and indicators in "
-                     "its snapshot"),
+                     + note),
         },
         "vocational_share": sourced(voc, f"derived: national path ({command})",
                                     "share of junior graduates entering secondary vocational or technical schools, "

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from simulate.fitting import engine_check, layers, outlook, report, series
+from simulate import shipped
+from simulate.fitting import coverage, dual_share, engine_check, layers, outlook, report, series
 from simulate.fitting import regional as regions
 from simulate.fitting.backtest import MODEL, Backtest, backtest, naive
 from simulate.fitting.calibrate import Fit, fit, fit_statistics
@@ -17,7 +19,10 @@ from simulate.fitting.cohort import DEFAULT_BIRTHS, load_births
 from simulate.fitting.data import harmonised, load_observed
 from simulate.results.runfolder import write_atomic
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "calibration" / "observed_2015_2022.csv"
+DEFAULT_DATA = shipped.calibration_dir() / "observed_2015_2022.csv"
+"""The national statistics shipped with talentsim."""
+DEFAULT_OUT = Path("runs") / "calibration"
+"""Where ``calibrate`` writes without ``--out``/``--report``: a folder of the working directory, never the package."""
 
 
 @dataclass
@@ -43,7 +48,7 @@ def _csv(path: Path, df: pd.DataFrame) -> Path:
 
 
 def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Path | None = None,
-              region_out: Path | None = None, report_dir: Path = Path("runs/calibration"), base_year: int | None = None,
+              region_out: Path | None = None, report_dir: Path = DEFAULT_OUT, base_year: int | None = None,
               bootstrap: int = 0, engine: bool = True, images: bool = True, lang: str = "en",
               seed: int = 0, regional: tuple[tuple[str, int | None], ...] = (),
               births: Path | None = None) -> Calibration:
@@ -67,22 +72,23 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
     inputs, out_model = f.project(f.fit_until)
     paths = engine_check.long_table(out_model, f, inputs.years, "fitted")
     result = Calibration(fit=f, statistics=stats, files=[])
-    if engine:
-        result.certification = engine_check.certification_rate(f, seed=seed)
+    dual = None
+    if engine:  # certification fitted on the national engine to the 2021 and 2022 shares
+        dual = dual_share.fit_certification(dual_share.national_scenario(f))
+        result.certification = (dual.rate, dual.source())
         table, engine_paths, result.engine_runtime_s = engine_check.engine_fit(
             f, seed=seed, certification=result.certification[0])
         result.engine_statistics = fit_statistics(table, "engine")
         paths = paths.merge(engine_paths, on=["level", "indicator", "year"], how="left")
     result.paths = paths.merge(f.obs[["level", "indicator", "year", "value"]], on=["level", "indicator", "year"],
                                how="left")
-    out = Path(out) if out else layers.DEFAULT_DIR / "behaviour.yaml"
-    default = out == layers.DEFAULT_DIR / "behaviour.yaml"
+    out = Path(out) if out else DEFAULT_OUT / "fitted" / "behaviour.yaml"
+    beside = out.name == "behaviour.yaml"
     region_out = Path(region_out) if region_out else (
-        layers.DEFAULT_DIR / "national_region.yaml" if default else out.with_name(out.stem + ".national_region.yaml"))
-    cohort_out = layers.DEFAULT_DIR / "cohort.yaml" if default else out.with_name(out.stem + ".cohort.yaml")
+        out.with_name("national_region.yaml") if beside else out.with_name(out.stem + ".national_region.yaml"))
+    cohort_out = out.with_name("cohort.yaml") if beside else out.with_name(out.stem + ".cohort.yaml")
     base_year = int(base_year) if base_year is not None else obs.until(f.fit_until).last_year + 1
-    cert, cert_note = result.certification
-    beh, skipped_b = layers.behaviour_layer(f, command, cert, cert_note)
+    beh, skipped_b = layers.behaviour_layer(f, command)  # certification: the teachers layer below
     reg, skipped_r = layers.region_layer(f, command, base_year)
     result.skipped = skipped_b + skipped_r
     header = [f"Written by `{command}` ({data.name}); do not edit by hand: re-run the command.",
@@ -98,11 +104,17 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
         text = layers.dump_layer(tree, [f"Fitted {what}."] + header)
         write_atomic(path, lambda p, text=text: p.write_text(text, encoding="utf-8"))
         result.files.append(path)
+    if dual is not None:
+        path = out.with_name("teachers.yaml") if beside else out.with_name(out.stem + ".teachers.yaml")
+        text = dual_share.layer_text(dual)
+        write_atomic(path, lambda p, text=text: p.write_text(text, encoding="utf-8"))
+        result.files.append(path)
     for region, year in regional:
         year = base_year if year is None else int(year)
         tree = regions.intake_layer(f, obs, region, year, command)
         if not tree:
-            raise ValueError(f"the data has no {region} in-school snapshot to scale national flows by")
+            raise ValueError(f"the data has no {region} in-school snapshot to scale national flows by, and "
+                             f"calibration/parameters/{region}_region.yaml gives no secondary stocks")
         text = layers.dump_layer(tree, [f"Intake of {region} for a scenario with base_year {year}: fitted national "
                                         "drivers scaled to the region's snapshot in the data.",
                                         header[0].replace(command, f"{command} --regional {region}:{year}")])
@@ -110,6 +122,11 @@ def calibrate(data: Path | None = None, fit_until: int | None = None, *, out: Pa
         write_atomic(path, lambda p, text=text: p.write_text(text, encoding="utf-8"))
         result.files.append(path)
         intake_trees[region] = tree
+    if data == DEFAULT_DATA:  # the report covers every shipped region: the intake layers not re-fitted now, as shipped
+        for path in sorted((shipped.calibration_dir() / "fitted").glob("*_intake.yaml")):
+            name = path.stem.removesuffix("_intake")
+            if name not in intake_trees:
+                intake_trees[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
     complete = {k: t for k, t in intake_trees.items() if {"vocational_share", "technical_share_of_secondary",
                                                           "higher_external_rate"} <= set(t["region"]["intake"])}
     if complete and "junior_per_birth" in coh["region"]["intake"]:
@@ -142,7 +159,14 @@ def _calibration_report(folder: Path, r: Calibration, table: pd.DataFrame, comma
     if r.engine_runtime_s is not None:
         lines += ["", f"engine hindcast: {r.engine_runtime_s:.2f} s; certification mapping: {r.certification[1]}"]
     lines += ["", "Not written to the scenario layers: " + (", ".join(r.skipped) or "none")]
-    tables = {"parameters": params, "fit_statistics": stats, "observed_vs_fitted": table, "regional_shares": shares}
+    regions = coverage.coverage()
+    files.append(_csv(folder / "regions.csv", regions))
+    lines += ["", "Shipped regions (calibration/parameters/*_region.yaml and the fitted layer each baseline extends; "
+                  "every value in regions.csv with its source): what comes from the data, what is derived, fitted, "
+                  "set by a clause or assumed:"]
+    lines += [f"  {t}" for t in coverage.statements(regions, f.train.frame)]
+    tables = {"parameters": params, "fit_statistics": stats, "observed_vs_fitted": table, "regional_shares": shares,
+              "regions": regions}
     if r.outlook is not None:
         files.append(_csv(folder / "cohort_outlook.csv", r.outlook))
         tables["cohort_outlook"] = r.outlook
@@ -182,6 +206,7 @@ def run_backtest(data: Path, fit_until: int, until: int | None, out: Path, *, im
     _csv(out / "parameters.csv", bt.fit.table())
     _csv(out / "not_projected.csv", bt.excluded)
     _csv(out / "drivers.csv", bt.drivers)
+    _csv(out / "regional.csv", bt.regional)
     o = bt.overall()
     lines = [f"Back-test: fit on {Path(data).name} rows with year ≤ {bt.fit_until}, projection to {bt.until}",
              "", bt.verdict(), "",
@@ -196,6 +221,18 @@ def run_backtest(data: Path, fit_until: int, until: int | None, out: Path, *, im
     if len(bt.drivers):
         lines += report.format_table(bt.drivers[["level", "indicator", "mape_model", "explained_by",
                                                  "share_of_error"]])
+    lines += ["", "Regional snapshots after the cut-off (a province as the engine treats it: its share of the national "
+                  "series in its last snapshot up to the cut-off × the national projection; persistence = that "
+                  "snapshot):"]
+    scored = bt.regional[bt.regional.model.notna()]
+    lines += [f"  {r.region}/{r.level}/{r.indicator}/{r.year}: actual {r.actual:,.0f}; model {r.model:,.0f} (share "
+              f"{r.share:.4f} of {int(r.base_year)} × national {r.national:,.0f}), error {r.ape_model:.1f}%; "
+              f"persistence {r.persistence:,.0f}, error {r.ape_persistence:.1f}%"
+              for r in scored.itertuples()] or ["  none scored"]
+    unscored = bt.regional[bt.regional.model.isna()]
+    if len(unscored):
+        lines += [f"  not scored ({len(unscored)}): " + "; ".join(
+            f"{r.region}/{r.level}/{r.indicator}/{r.year} ({r.note})" for r in unscored.itertuples())]
     lines += ["", f"Not projected ({len(bt.excluded)} series):"]
     lines += [f"  {r.level}/{r.indicator}: {r.reason}" for r in bt.excluded.itertuples()]
     lines += ["", f"time: {time.perf_counter() - start:.2f} s"]
@@ -207,6 +244,7 @@ def run_backtest(data: Path, fit_until: int, until: int | None, out: Path, *, im
         figs["mape_by_series"] = report.mape_figure(errors, lang)
     warnings = report.write_bundle(out, title=f"Back-test: fit ≤ {bt.fit_until}, scored {bt.fit_until + 1}–{bt.until}",
                                    lang=lang, figures=figs, tables={"errors": errors, "drivers": bt.drivers,
+                                                                    "regional": bt.regional,
                                                                     "predictions": bt.predictions,
                                                                     "scored_figures": bt.points},
                                    notes=[bt.verdict()], images=images)

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from simulate.goals.catalogue import Goal, scenario_goals
-from simulate.goals.verdicts import _cells, locate
+from simulate.goals.verdicts import _cells, locate, simulated_regions
 from simulate.policy import levers
 from simulate.report.labels import label
 from simulate.report.style import PALETTE, house_style
@@ -38,12 +38,15 @@ class LeverVariant:
     paths: tuple[str, ...]
 
 
-def variants(ranges) -> list[LeverVariant]:
-    """One variant per registry lever that has ranged paths whose high end differs from the low end."""
+def variants(ranges, region: str | None = None) -> list[LeverVariant]:
+    """One variant per registry lever that has ranged paths whose high end differs from the low end.
+
+    With ``region``, only the ranges that apply to a scenario of that region (``LeverRange.regions``).
+    """
     out = []
     for lv in levers():
         paths = tuple(r.lever for r in ranges if (r.lever == lv.path or r.lever.startswith(lv.path + "."))
-                      and r.low.value != r.high.value)
+                      and r.low.value != r.high.value and (region is None or r.applies_to(region)))
         if paths:
             out.append(LeverVariant(lv.path, paths))
     return out
@@ -64,7 +67,9 @@ def _p_met(goals_table: pd.DataFrame) -> pd.Series:
 
 def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
     """The response matrix from a base run and one run per lever variant (same seed and replications)."""
-    goals = [g for g in scenario_goals(base.scenario.goals) if g.kind == "outcome" and g.status == "modelled"]
+    regions = simulated_regions(base.scenario)
+    goals = [g for g in scenario_goals(base.scenario.goals)
+             if g.kind == "outcome" and g.status == "modelled" and g.applies_to(regions)]
     base_tables = _indicator_tables(base, goals)
     base_p = _p_met(base.goals())
     rows = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from simulate.scenario.types import (
     AgePath,
@@ -35,9 +35,9 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
 class Strict(BaseModel):
-    """Base for every schema model: unknown keys are errors and objects are frozen."""
+    """Base for every schema model: unknown keys are errors, objects are frozen, numbers are finite (no inf, NaN)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PerLevel(Strict):
@@ -122,6 +122,20 @@ class Major(Strict):
     )
 
 
+class StatusQuo(Strict):
+    """The policy in force when the base year's enterprise participation was observed.
+
+    Firms' decisions are aligned to the published participation under this policy, so a scenario that
+    changes a lever from its first year still changes participation (its levers are not absorbed into the
+    alignment).
+    """
+
+    credit_rate: Share = Field(description="surcharge credit rate in force (004 §五(一))")
+    credit_eligibility: Literal["certified", "cooperating"] = Field(description="who could claim the credit")
+    certificate_subsidy: Yuan = Field(description="certificate subsidy in force (yuan per certificate)")
+    apprenticeship_share: Share = Field(description="share of entrants schools sought to train jointly")
+
+
 class EnterprisePopulation(Strict):
     """Employers of vocational graduates, synthesised as weighted records."""
 
@@ -134,6 +148,7 @@ class EnterprisePopulation(Strict):
     vocational_hire_share: Share = Field(description="share of vacancies open to vocational graduates")
     base_participation: Share = Field(description="share of enterprises cooperating with schools in the base year")
     base_certified: Share = Field(description="share certified as 产教融合型企业 in the base year")
+    status_quo: StatusQuo = Field(description="the policy under which base_participation was observed")
 
 
 class Finance(Strict):
@@ -383,15 +398,15 @@ class EnrollmentAdjustment(Strict):
     max_change: SharePath = Field(description="cap on a major's yearly plan change")
     expand: list[Identifier] = Field(default_factory=list, description="majors to expand (shortage majors)")
     close: list[Identifier] = Field(default_factory=list, description="majors to stop enrolling")
-    from_year: int = Field(ge=1990, le=2100)
+    from_year: int = Field(ge=1990, le=2100, description="first April the plans are adjusted")
 
 
 class OrderClassMinimum(Strict):
     """Minimum order classes per secondary school per year by tier (Nanchang: A≥5, B≥3, other≥2)."""
 
-    A: int = Field(ge=0, le=100)
-    B: int = Field(ge=0, le=100)
-    other: int = Field(ge=0, le=100)
+    A: int = Field(ge=0, le=100, description="order classes a year in each A-tier school")
+    B: int = Field(ge=0, le=100, description="order classes a year in each B-tier school")
+    other: int = Field(ge=0, le=100, description="order classes a year in each other school")
     subregions: list[Identifier] | None = Field(default=None, description="where the rule applies (all if absent)")
     from_year: int = Field(default=1990, ge=1990, le=2100, description="first September the rule applies")
 
@@ -413,8 +428,8 @@ class SurchargeCredit(Strict):
 class TeacherPractice(Strict):
     """Enterprise practice rule (6 months per 5 years) and its enforcement."""
 
-    months_required: int = Field(ge=0, le=60)
-    window_years: int = Field(ge=1, le=10)
+    months_required: int = Field(ge=0, le=60, description="months of enterprise practice a teacher needs")
+    window_years: int = Field(ge=1, le=10, description="years within which the months are due (5)")
     enforcement: SharePath = Field(description="share of non-compliant teachers sent to practice")
     post_rate: SharePath = Field(description="practice posts firms offer, share of their staff (0.5%)")
 
@@ -468,10 +483,17 @@ class Scenario(Strict):
     levers: Levers
     goals: GoalSettings = Field(default_factory=GoalSettings)
 
+    @field_validator("horizon")
+    @classmethod
+    def _after_base_year(cls, horizon: int, info: ValidationInfo) -> int:
+        base_year = info.data.get("base_year")
+        if base_year is not None and horizon <= base_year:
+            raise ValueError(f"horizon must be a year after base_year ({base_year}), got {horizon}: the last "
+                             "simulated year comes after the first")
+        return horizon
+
     @model_validator(mode="after")
     def _years(self) -> Scenario:
-        if self.horizon <= self.base_year:
-            raise ValueError(f"horizon ({self.horizon}) must be after base_year ({self.base_year})")
         majors = {m.id for m in self.region.majors}
         adj = self.levers.enrollment_adjustment
         from simulate.goals.catalogue import scenario_goals  # goals are data; no engine import

@@ -240,7 +240,7 @@ def open_store(seek: Seek, out: Path, resume: bool) -> Store:
 
 def context(seek: Seek) -> Context:
     """What every worker receives once."""
-    return Context(seek.digest(), seek.base, seek.levers, seek.outcomes)
+    return Context(seek.digest(), seek.base, seek.levers, seek.outcomes, seek.uncertain, seek.parameter_draws)
 
 
 def progress(out: Path, **fields: Any) -> None:

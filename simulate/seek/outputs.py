@@ -69,7 +69,8 @@ def best_yaml(run: SeekRun) -> str | None:
            "seed": int(seek.seed), "levers": levers}
     head = (f"# Written by `talentsim seek {seek.path}`: {objective_text(run)}.\n"
             f"# Base scenario: {sc.name} ({base_file.name}); levers not listed keep its settings.\n"
-            f"# Run it: talentsim run {run.out / 'best.yaml'} --reps {best.stats.n}\n")
+            f"# Run it: talentsim run {run.out / 'best.yaml'} --reps {best.stats.n}"
+            + (" --uncertainty stochastic" if seek.spec.uncertainty == "stochastic" else "") + "\n")
     return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=1000)
 
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pydantic
 
+from simulate import shipped
 from simulate.goals.catalogue import Goal, scenario_goals
 from simulate.scenario import LoadedScenario, Scenario, load_scenario
 from simulate.scenario.loader import load
@@ -27,6 +29,7 @@ from simulate.sweep.factors import schedule_prefix
 from simulate.sweep.outcomes import Cell, GoalColumn, OutcomePlan, goal_years, slug
 from simulate.sweep.paths import PathError, copy_along, get_at, resolve, set_at, show
 from simulate.sweep.plan import _Problems
+from simulate.uncertainty import Uncertain, declared, draws
 
 COST = "public_cost"
 """The indicator the cost objective sums (appropriations + surcharge + credits foregone + certificate subsidies)."""
@@ -60,6 +63,7 @@ class ChoicePlan:
     label_zh: str = ""
     label_en: str = ""
     rest: tuple = ()
+    touches: tuple = ()
 
     def label(self, lang: str) -> str:
         """Display name."""
@@ -128,6 +132,11 @@ class Seek:
     goals: tuple[Goal, ...]
     seed: int
     cost_years: tuple[int, ...]
+    uncertain: tuple[Uncertain, ...] = ()
+    parameter_draws: np.ndarray | None = None
+    """Replication × parameter draws (``uncertainty: parameters``): row ``r`` is what replication ``r`` of
+    every candidate simulates, exactly the draws ``talentsim run best.yaml --reps N`` makes for N =
+    ``confirm.replications`` (the same seed, the same declared parameters: best.yaml sets levers only)."""
 
     @property
     def scenario(self) -> Scenario:
@@ -148,7 +157,10 @@ class Seek:
         """Hash of everything that fixes the runs' numbers and the search's path."""
         payload = json.dumps({"spec": self.spec.model_dump(mode="json", exclude={"title_zh", "title_en",
                                                                                   "description"}),
-                              "base": self.base, "columns": self.outcomes.columns, "seed": self.seed},
+                              "base": self.base, "columns": self.outcomes.columns, "seed": self.seed,
+                              "uncertain": [u.name for u in self.uncertain],
+                              "draws": None if self.parameter_draws is None
+                              else hashlib.sha256(self.parameter_draws.tobytes()).hexdigest()},
                              sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -168,7 +180,11 @@ def load_seek(path: str | Path) -> Seek:
     file = layered.files[-1] if layered.files else str(path)
     probs = _Problems(file, layered.positions)
     where = layered.positions.get("scenario", (file, 1, 1))[0]
-    scen_path = Path(os.path.normpath(Path(where).parent / spec.scenario))
+    try:
+        scen_path = Path(os.path.normpath(shipped.resolve(spec.scenario, Path(where).parent)))
+    except shipped.UnknownName as exc:
+        probs.add("scenario", str(exc))
+        probs.raise_if_any()
     if not scen_path.is_file():
         probs.add("scenario", f"scenario file {str(scen_path)!r} not found")
         probs.raise_if_any()
@@ -195,8 +211,16 @@ def load_seek(path: str | Path) -> Seek:
     judged = tuple(g for g in goals if g.id in {c.goal_id for c in checks})
     outcomes = OutcomePlan(cells, cols, judged, sc.region.name, sc.base_year, horizon)
     seed = sc.seed if spec.seed is None else spec.seed
+    uncertain: tuple[Uncertain, ...] = ()
+    table = None
+    if spec.uncertainty == "parameters":
+        uncertain = declared(loaded)
+        n = max(spec.search.replications, spec.confirm.replications)
+        frame = draws(uncertain, seed, n)
+        table = frame[[u.name for u in uncertain]].to_numpy(float) if uncertain else None
     return Seek(spec=spec, path=str(path), loaded=loaded, base=base, levers=levers, outcomes=outcomes,
-                checks=checks, goals=goals, seed=seed, cost_years=cost_years)
+                checks=checks, goals=goals, seed=seed, cost_years=cost_years, uncertain=uncertain,
+                parameter_draws=table)
 
 
 def _checks(spec: SeekSpec, goals: tuple[Goal, ...], sc: Scenario, probs: _Problems) -> tuple[GoalCheck, ...]:

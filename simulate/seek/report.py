@@ -66,10 +66,15 @@ TEXT: dict[str, tuple[str, str]] = {
                   "then the cheapest."),
     "note_cost": ("基准情景成本 {base:,.2f} 亿元；寻优结果 {best:,.2f} 亿元（{delta:+,.2f} 亿元）。",
                   "Base scenario cost {base:,.2f} billion yuan; result {best:,.2f} billion yuan ({delta:+,.2f})."),
-    "note_uncertainty": ("P(met) 反映模型的重复模拟随机性；当 simulate.run 开始按种子抽取不确定参数（issue 13）时，"
-                         "同一流程会把参数不确定性也计入。",
-                         "P(met) reflects the model's replication noise; when simulate.run starts drawing uncertain "
-                         "parameters by seed (issue 13), the same procedure counts that uncertainty too."),
+    "note_uncertainty": ("P(met) 同时涵盖参数不确定性（每次重复抽取基准情景声明的 {k} 个不确定参数，"
+                         "与 talentsim run 相同）和随机性；候选方案在相同的参数抽样与随机数上比较。",
+                         "P(met) covers both parameter uncertainty (every replication draws the base scenario's {k} "
+                         "declared uncertain parameters, as talentsim run does) and chance; candidates are compared "
+                         "on the same draws and random numbers."),
+    "note_stochastic": ("P(met) 只反映随机性：参数取中心值（uncertainty: stochastic）；用 talentsim run best.yaml "
+                        "--uncertainty stochastic 复核。",
+                        "P(met) reflects chance only: parameters at their central values (uncertainty: stochastic); "
+                        "check with talentsim run best.yaml --uncertainty stochastic."),
 }
 
 
@@ -181,7 +186,8 @@ def write_report(run, tabs: dict[str, pd.DataFrame], lang: str = "zh", *, images
     unreach = sorted({c.goal_id for c in seek.checks if c.met in res.unreachable or not c.constraint})
     if unreach:
         notes.append(_t("note_unreachable", lang, goals=", ".join(unreach)))
-    notes.append(_t("note_uncertainty", lang))
+    notes.append(_t("note_uncertainty", lang, k=len(seek.uncertain)) if seek.uncertain
+                 else _t("note_stochastic", lang))
     sections = [(_t("sec_result", lang), ["frontier", "result_levers", "cost", "frontier_table"]),
                 (_t("sec_goals", lang), ["goals_chart", "goals", "single_lever"]),
                 (_t("sec_search", lang), [n for n in ("convergence",) if n in figs] + ["candidates"])]

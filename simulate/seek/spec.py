@@ -175,6 +175,9 @@ class SeekSpec(Strict):
     objective: Objective
     search: Search = Field(default_factory=Search)
     confirm: Confirm = Field(default_factory=Confirm)
+    uncertainty: Literal["parameters", "stochastic"] = Field(
+        default="parameters", description="parameters: every replication draws the base scenario's uncertain "
+        "parameters as `talentsim run` does (the default); stochastic: parameters at their central values")
 
     @model_validator(mode="after")
     def _consistent(self) -> SeekSpec:

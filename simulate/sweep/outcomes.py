@@ -149,7 +149,8 @@ def goal_values(parts: list[pd.DataFrame], plan: OutcomePlan) -> list[dict[str, 
         return [{} for _ in parts]
     tagged = [p.assign(replication=np.int32(i)) for i, p in enumerate(parts)]
     frame = pd.concat(tagged, ignore_index=True) if len(tagged) > 1 else tagged[0]
-    verdicts = judge(frame, plan.goals, plan.province, plan.base_year, plan.horizon)
+    regions = {plan.province, *(g.region for g in plan.goals)}  # the plan keeps only goals the scenario simulates
+    verdicts = judge(frame, plan.goals, plan.province, plan.base_year, plan.horizon, regions=regions)
     found = {(int(r), g, int(y)): {"met": float(m), "margin": float(mr)} for r, g, y, m, mr in zip(
         verdicts.replication, verdicts.goal_id, verdicts.deadline_year, verdicts.met, verdicts.margin_relative,
         strict=True)}

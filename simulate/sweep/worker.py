@@ -38,6 +38,10 @@ class Context:
     base: dict
     factors: tuple[FactorPlan, ...]
     outcomes: OutcomePlan
+    uncertain: tuple = ()
+    """Declared uncertain parameters every replication draws (goal seeking; a sweep varies them as factors)."""
+    parameter_draws: Any = None
+    """Replication × parameter draws of ``uncertain`` (row ``r`` for replication ``r``)."""
 
 
 def run_id(point: int, replication: int) -> str:
@@ -120,7 +124,7 @@ def scenario_for(ctx: Context, point: int, values: tuple) -> Scenario:
     if sc is not None:
         _SCENARIOS.move_to_end(key)
         return sc
-    d = copy_along(ctx.base, [f.steps for f in ctx.factors] + [r for f in ctx.factors for r in f.rest])
+    d = copy_along(ctx.base, [f.steps for f in ctx.factors] + [r for f in ctx.factors for r in (*f.rest, *f.touches)])
     for f, v in zip(ctx.factors, values, strict=True):
         f.apply(d, v)
     sc = Scenario.model_validate(d)
@@ -128,6 +132,13 @@ def scenario_for(ctx: Context, point: int, values: tuple) -> Scenario:
     while len(_SCENARIOS) > 16:
         _SCENARIOS.popitem(last=False)
     return sc
+
+
+def with_draws(sc: Scenario, ctx: Context, replication: int) -> Scenario:
+    """The point's scenario with replication ``replication``'s parameter draws written in, as a run does."""
+    from simulate.uncertainty.sample import apply_row
+
+    return apply_row(sc, ctx.uncertain, ctx.parameter_draws[replication])
 
 
 def run_chunk(ctx: Context, tasks: list[Task]) -> list[dict[str, Any]]:
@@ -143,6 +154,8 @@ def run_chunk(ctx: Context, tasks: list[Task]) -> list[dict[str, Any]]:
         start = time.perf_counter()
         try:
             sc = scenario_for(ctx, point, values)
+            if ctx.uncertain:
+                sc = with_draws(sc, ctx, _rep)
             frame = simulate_replication(sc, seed, engine_rep, topics=ctx.outcomes.topics).frame
             row: dict[str, Any] = cell_values(frame, ctx.outcomes)
             parts.append(goal_rows(frame, ctx.outcomes))

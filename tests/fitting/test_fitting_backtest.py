@@ -129,8 +129,8 @@ def test_cli_writes_predictions_errors_and_report(tmp_path, capsys):
 
 
 def test_cli_rejects_until_before_cut_off(tmp_path, capsys):
-    assert main(["backtest", "--fit-until", "2020", "--until", "2019", "--out", str(tmp_path / "x")]) == \
-        ExitStatus.BAD_INPUT
+    assert main(["backtest", "--fit-until", "2020", "--until", "2019", "--out", str(tmp_path / "x"),
+                 "--no-images"]) == ExitStatus.BAD_INPUT
     assert "--until (2019) must be after --fit-until (2020)" in capsys.readouterr().err
 
 
@@ -191,3 +191,17 @@ def test_births_after_the_cut_off_change_nothing(obs, tmp_path):
     dirty = backtest(obs, 2019, 2024, births=load_births(path))
     pd.testing.assert_frame_equal(clean.predictions, dirty.predictions, check_exact=True)
     assert clean.fit.theta == dirty.fit.theta
+
+
+def test_backtest_scores_the_provinces_later_snapshots(bt2020):
+    """Jilin's 2021 school count, from its 2017 share of the national count (held from 2020), against persistence."""
+    r = bt2020.regional.set_index(["region", "level", "indicator", "year"])
+    row = r.loc[("jilin", "secondary_vocational", "schools", 2021)]
+    assert row.actual == 241 and row.persistence == 277 and row.base_year == 2017
+    assert row.share == pytest.approx(277 / 8210, rel=1e-6)
+    assert row.model == pytest.approx(row.share * row.national) and row.ape_model < row.ape_persistence
+    # Jiangxi's 2021 snapshot has no earlier figure of its series: listed, not scored
+    jx = bt2020.regional[bt2020.regional.region == "jiangxi"]
+    assert len(jx) and jx.model.isna().all() and (jx.note == "no earlier snapshot of the series to scale").all()
+    # nothing after the cut-off is used to predict: the share comes from rows up to 2020 only
+    assert (bt2020.regional.base_year.dropna() <= 2020).all()

@@ -120,7 +120,8 @@ def test_unreadable_files_are_refused(tmp_path, content, needle):
         load_observed(path)
 
 
-@pytest.mark.parametrize("command", [["backtest", "--fit-until", "2020"], ["calibrate", "--no-engine", "--no-images"]])
+@pytest.mark.parametrize("command", [["backtest", "--fit-until", "2020", "--no-images"],
+                                     ["calibrate", "--no-engine", "--no-images"]])
 def test_cli_maps_a_malformed_data_file_to_exit_2_and_one_line(command, tmp_path, capsys):
     path = _write(tmp_path, [_row(), _row(year="2022", value="n/a")])
     out = tmp_path / "out"
@@ -136,7 +137,7 @@ def test_cli_maps_a_malformed_data_file_to_exit_2_and_one_line(command, tmp_path
 
 
 def test_cli_reports_a_missing_data_file(tmp_path, capsys):
-    assert main(["backtest", "--data", str(tmp_path / "none.csv"), "--fit-until", "2020",
+    assert main(["backtest", "--data", str(tmp_path / "none.csv"), "--fit-until", "2020", "--no-images",
                  "--out", str(tmp_path / "o")]) == ExitStatus.BAD_INPUT
     assert "not found" in capsys.readouterr().err
 

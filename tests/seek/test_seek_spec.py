@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulate.scenario.errors import ScenarioError
 from simulate.seek.plan import load_seek
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _problems(path) -> list[str]:
@@ -54,3 +58,31 @@ def test_shipped_specs_load():
     for path in sorted(root.glob("*.yaml")):
         seek = load_seek(path)
         assert seek.constraints, path
+
+
+def test_candidates_draw_exactly_the_parameters_talentsim_run_draws_for_best_yaml(tmp_path):
+    """Replication r of every candidate simulates the draws `talentsim run best.yaml --reps N` makes for
+    replication r (N = confirm.replications): best.yaml sets levers only, so it declares the same
+    uncertain parameters, and its seed is the search's."""
+    import numpy as np
+
+    import simulate
+    from simulate.uncertainty import declared, draws
+
+    seek = load_seek(ROOT / "scenarios" / "seeks" / "nanchang_2025_least_cost.yaml")
+    assert len(seek.uncertain) > 50 and seek.parameter_draws is not None
+    best = tmp_path / "best.yaml"
+    best.write_text(f"extends: {seek.loaded.files[-1]}\nname: best\nseed: {seek.seed}\n"
+                    "levers:\n  teacher_practice:\n    enforcement: 1.0\n", encoding="utf-8")
+    loaded = simulate.load_scenario(best)
+    uncertain = declared(loaded)
+    assert [u.name for u in uncertain] == [u.name for u in seek.uncertain]
+    table = draws(uncertain, seek.seed, seek.spec.confirm.replications)
+    np.testing.assert_array_equal(table[[u.name for u in uncertain]].to_numpy(float), seek.parameter_draws)
+
+
+def test_stochastic_specs_draw_nothing(seek_kit, tmp_path):
+    path = seek_kit.write_spec(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "uncertainty: stochastic\n", encoding="utf-8")
+    seek = load_seek(path)
+    assert seek.uncertain == () and seek.parameter_draws is None
