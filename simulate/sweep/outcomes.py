@@ -39,11 +39,12 @@ class Cell:
 
 @dataclass(frozen=True)
 class GoalColumn:
-    """A goal-met outcome column."""
+    """A goal outcome column: 1/0 met (``measure="met"``), or the relative margin (value − target) / |target|."""
 
     column: str
     goal_id: str
     year: int
+    measure: str = "met"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,15 @@ class OutcomePlan:
     province: str
     base_year: int
     horizon: int
+
+    @property
+    def topics(self) -> frozenset[str] | None:
+        """The recording topics these outcomes need (runs record nothing else)."""
+        from simulate.results.indicators import INDICATORS
+        from simulate.results.record import topics_for
+
+        wanted = {c.indicator for c in self.cells} | judged_indicators(self.goals)
+        return topics_for(wanted & set(INDICATORS))
 
     @property
     def columns(self) -> list[str]:
@@ -141,9 +151,11 @@ def goal_values(parts: list[pd.DataFrame], plan: OutcomePlan) -> list[dict[str, 
     frame = pd.concat(tagged, ignore_index=True) if len(tagged) > 1 else tagged[0]
     regions = {plan.province, *(g.region for g in plan.goals)}  # the plan keeps only goals the scenario simulates
     verdicts = judge(frame, plan.goals, plan.province, plan.base_year, plan.horizon, regions=regions)
-    met = {(int(r), g, int(y)): float(m) for r, g, y, m in zip(verdicts.replication, verdicts.goal_id,
-                                                                   verdicts.deadline_year, verdicts.met, strict=True)}
-    return [{g.column: met.get((i, g.goal_id, g.year), float("nan")) for g in plan.goal_columns}
+    found = {(int(r), g, int(y)): {"met": float(m), "margin": float(mr)} for r, g, y, m, mr in zip(
+        verdicts.replication, verdicts.goal_id, verdicts.deadline_year, verdicts.met, verdicts.margin_relative,
+        strict=True)}
+    nan = {"met": float("nan"), "margin": float("nan")}
+    return [{g.column: found.get((i, g.goal_id, g.year), nan)[g.measure] for g in plan.goal_columns}
             for i in range(len(parts))]
 
 

@@ -38,6 +38,10 @@ class Context:
     base: dict
     factors: tuple[FactorPlan, ...]
     outcomes: OutcomePlan
+    uncertain: tuple = ()
+    """Declared uncertain parameters every replication draws (goal seeking; a sweep varies them as factors)."""
+    parameter_draws: Any = None
+    """Replication × parameter draws of ``uncertain`` (row ``r`` for replication ``r``)."""
 
 
 def run_id(point: int, replication: int) -> str:
@@ -130,6 +134,13 @@ def scenario_for(ctx: Context, point: int, values: tuple) -> Scenario:
     return sc
 
 
+def with_draws(sc: Scenario, ctx: Context, replication: int) -> Scenario:
+    """The point's scenario with replication ``replication``'s parameter draws written in, as a run does."""
+    from simulate.uncertainty.sample import apply_row
+
+    return apply_row(sc, ctx.uncertain, ctx.parameter_draws[replication])
+
+
 def run_chunk(ctx: Context, tasks: list[Task]) -> list[dict[str, Any]]:
     """Several runs → their outcome rows (``_error`` instead when a run fails).
 
@@ -143,7 +154,9 @@ def run_chunk(ctx: Context, tasks: list[Task]) -> list[dict[str, Any]]:
         start = time.perf_counter()
         try:
             sc = scenario_for(ctx, point, values)
-            frame = simulate_replication(sc, seed, engine_rep).frame
+            if ctx.uncertain:
+                sc = with_draws(sc, ctx, _rep)
+            frame = simulate_replication(sc, seed, engine_rep, topics=ctx.outcomes.topics).frame
             row: dict[str, Any] = cell_values(frame, ctx.outcomes)
             parts.append(goal_rows(frame, ctx.outcomes))
             del frame

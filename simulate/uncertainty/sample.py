@@ -132,6 +132,11 @@ def apply(scenario: Scenario, uncertain: Sequence[Uncertain], row: Any) -> Scena
     return _applied(scenario, [(u, float(row[u.name])) for u in uncertain])
 
 
+def apply_row(scenario: Scenario, uncertain: Sequence[Uncertain], values: Sequence[float]) -> Scenario:
+    """As :func:`apply`, with the draws given in the order of ``uncertain`` (a row of the draws array)."""
+    return _applied(scenario, [(u, float(x)) for u, x in zip(uncertain, values, strict=True)])
+
+
 def _applied(scenario: Scenario, drawn: Sequence[tuple[Uncertain, float]]) -> Scenario:
     changes = [(u, x) for u, x in drawn if not u.is_central(x)]
     if not changes:

@@ -136,10 +136,10 @@ def test_failed_runs_are_recorded_and_retried_on_resume(spec_file, tmp_path, mon
     out = tmp_path / "f"
     real = worker.simulate_replication
 
-    def flaky(sc, seed, rep):
+    def flaky(sc, seed, rep, **options):
         if sc.levers.surcharge_credit.eligibility == "cooperating":   # the last design point
             raise RuntimeError("engine broke")
-        return real(sc, seed, rep)
+        return real(sc, seed, rep, **options)
 
     monkeypatch.setattr(worker, "simulate_replication", flaky)
     assert sweep(spec, out) == ExitStatus.INTERNAL_ERROR
