@@ -9,17 +9,36 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, get_sockaddr, make_server, select_address_family
 
 from simulate.explore.app import Settings, create_app
 from simulate.explore.jobs import Runner
 from simulate.explore.results import Explorer
 from simulate.scenario import LoadedScenario
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (werkzeug would exit the process on a busy port; this raises).
+
+    Raises:
+        OSError: the address cannot be bound.
+    """
+    family = select_address_family(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(get_sockaddr(host, port, family))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 @dataclass
@@ -70,7 +89,11 @@ def start(loaded: LoadedScenario, scenario_file: Path, *, host: str = "127.0.0.1
     """
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     explorer = Explorer(loaded, seed)
-    server = make_server(host, port, None, threaded=True)  # bind first: a busy port fails before any work
+    sock = bind(host, port)  # first: a busy port fails before any work
+    try:
+        server = make_server(host, port, None, threaded=True, fd=sock.fileno())
+    finally:
+        sock.close()  # the server holds its own duplicate
     runner = Runner(loaded.scenario, explorer.seed, workers, explorer.finish, explorer.topics)
     try:
         say(f"simulating the base scenario {loaded.scenario.name}: {reps} replications on {workers} worker(s), "
@@ -93,4 +116,4 @@ def start(loaded: LoadedScenario, scenario_file: Path, *, host: str = "127.0.0.1
     return srv
 
 
-__all__ = ["ExploreServer", "start"]
+__all__ = ["ExploreServer", "bind", "start"]

@@ -1,0 +1,67 @@
+"""The app without a browser: every asset is local, the page holds every lever, foreign Host headers are refused."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from simulate.explore.app import Settings, create_app, goal_table, info, tab_children, text
+from simulate.explore.layout import TABS
+from simulate.scenario.lever_ranges import lever_paths
+
+
+class NoRunner:
+    """The layout and the static routes never touch the runner."""
+
+    seed = 7
+
+
+@pytest.fixture(scope="module")
+def client(explorer, short_file):
+    app = create_app(explorer, NoRunner(), Settings(scenario_file=short_file, lang="zh", reps=3))
+    return app.server.test_client()
+
+
+def test_the_page_and_its_scripts_come_from_this_server_only(client):
+    page = client.get("/", headers={"Host": "127.0.0.1:8050"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    assert "fonts.googleapis" not in html and "cdn." not in html
+    for src in sources:
+        if src.endswith(".js"):
+            assert client.get(src, headers={"Host": "localhost"}).status_code == 200, src
+
+
+def test_the_layout_has_a_control_for_every_lever(client):
+    layout = client.get("/_dash-layout", headers={"Host": "127.0.0.1"}).get_data(as_text=True)
+    ids = {json.dumps(m) for m in re.findall(r'"path": ?"([a-z_.A-Z]+)"', layout)}
+    assert {json.dumps(p) for p in lever_paths()} <= ids
+    first, second = (client.get("/_dash-layout", headers={"Host": "127.0.0.1"}).get_json() for _ in range(2))
+    sessions = [re.search(r'"session", "data": "([0-9a-f]+)"', json.dumps(x)) for x in (first, second)]
+    assert sessions[0] and sessions[1] and sessions[0].group(1) != sessions[1].group(1)
+
+
+@pytest.mark.parametrize("host", ["evil.example", "192.168.1.10", "127.0.0.1.evil.example"])
+def test_requests_for_another_host_name_are_refused(client, host):
+    assert client.get("/", headers={"Host": host}).status_code == 403
+
+
+def test_texts_exist_in_both_languages(explorer):
+    controls = {c.path: c for c in explorer.controls}
+    for c in explorer.controls:
+        for lang in ("zh", "en"):
+            assert text(f"field:{c.path}", lang, controls) != f"field:{c.path}"
+            assert info(c, lang)
+    assert text("ui:reset", "zh", controls) == "恢复基准" and text("ui:reset", "en", controls) == "Reset to base"
+
+
+def test_every_tab_renders_in_both_languages(funding_outcome):
+    for lang in ("zh", "en"):
+        for tab in TABS:
+            assert tab_children(funding_outcome, tab, lang)
+    table = str(goal_table(funding_outcome, "en"))
+    assert "hn.per_student.secondary" in table
