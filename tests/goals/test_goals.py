@@ -9,9 +9,9 @@ import pytest
 
 from simulate.goals.catalogue import PENDING_INDICATORS, SEEDS_FILES, Goal, load_catalogue, scenario_goals
 from simulate.goals.verdicts import wilson_interval
-from simulate.results.indicators import INDICATORS
 from simulate.policy.order_classes import STANDARD as ORDER_CLASS_STANDARD
 from simulate.policy.training_bases import STANDARD as BASES_STANDARD
+from simulate.results.indicators import INDICATORS
 from simulate.scenario.schema import GoalSettings
 
 ROOT = Path(__file__).resolve().parents[2]
