@@ -28,6 +28,7 @@ from dash.exceptions import PreventUpdate
 
 from simulate.explore import MAX_REPLICATIONS
 from simulate.explore.controls import Control
+from simulate.explore.figures import BandCharts, difference_figure, trajectory_figure
 from simulate.explore.jobs import Runner
 from simulate.explore.labels import FIELDS, choice_name, field_name, group_name, ui
 from simulate.explore.layout import TABS, index_string, page
@@ -38,11 +39,9 @@ from simulate.explore.results import (
     budget_table,
     changes_table,
     cost_table,
-    difference_figure,
     goal_label,
     moved,
     moved_rows,
-    trajectory_figure,
 )
 from simulate.explore.save import briefing_zip, save_scenario
 from simulate.explore.variant import build_variant
@@ -212,18 +211,24 @@ def frame_table(df: pd.DataFrame) -> html.Div:
                      html.P(caption, className="note") if caption else None])
 
 
-def tab_children(o: Outcome, tab: str, lang: str) -> list:
-    """The open tab's content (cached per outcome, tab and language)."""
+def tab_children(o: Outcome, tab: str, lang: str, cache: BandCharts | None = None) -> list:
+    """The open tab's content (cached per outcome, tab and language); ``cache`` keeps drawn charts for refilling."""
     key = (tab, lang)
     if key in o.cache:
         return o.cache[key]
+    meta = {"generation": o.generation, "lang": lang}  # lets a test or benchmark see which result a chart shows
+
+    def graph(name: str, fig: dict) -> dcc.Graph:
+        return dcc.Graph(id=name, figure={"data": fig["data"], "layout": {**fig["layout"], "meta": meta}},
+                         config=PLOT_CONFIG)
+
     if tab == "trajectories":
-        out = [html.Div([dcc.Graph(id=f"traj-{c.indicator}", figure=trajectory_figure(o, c, lang), config=PLOT_CONFIG)
-                         for c in CELLS], className="charts")]
+        out = [html.Div([graph(f"traj-{c.indicator}", trajectory_figure(o, c, lang, cache)) for c in CELLS],
+                        className="charts")]
     elif tab == "differences":
         out = [html.P(ui("paired", lang), className="note"),
-               html.Div([dcc.Graph(id=f"diff-{c.indicator}", figure=difference_figure(o, c, lang), config=PLOT_CONFIG)
-                         for c in CELLS], className="charts")]
+               html.Div([graph(f"diff-{c.indicator}", difference_figure(o, c, lang, cache)) for c in CELLS],
+                        className="charts")]
     elif tab == "goals":
         out = [goal_table(o, lang)]
     else:
@@ -329,8 +334,9 @@ def create_app(explorer: Explorer, runner: Runner, settings: Settings) -> Dash:
             raise PreventUpdate
         o: Outcome = job.result
         meta = html.Span(id="generation", **{"data-generation": str(o.generation), "data-lang": lang,
-                                             "data-tab": tab, "data-reps": str(o.reps)})
-        return tab_children(o, tab, lang), summary(o, lang), meta
+                                             "data-tab": tab, "data-reps": str(o.reps),
+                                             "data-seconds": f"{job.seconds:.3f}"})
+        return tab_children(o, tab, lang, explorer.charts), summary(o, lang), meta
 
     @app.callback(Output({"type": "lever-value", "kind": ALL, "path": ALL}, "value"),
                   Output({"type": "lever-year", "path": ALL}, "value"), Input("reset", "n_clicks"),

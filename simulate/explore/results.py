@@ -15,25 +15,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from simulate.api import RunResult
 from simulate.explore.controls import Control, lever_controls
+from simulate.explore.figures import BandCharts
 from simulate.explore.labels import ui
 from simulate.explore.variant import Change, Variant, variant_name
 from simulate.goals.catalogue import scenario_goals
 from simulate.goals.verdicts import judged_indicators
-from simulate.report import charts, metrics, tables
+from simulate.report import metrics, tables
 from simulate.report.labels import label
 from simulate.report.runs import ScenarioRun, from_result
-from simulate.report.style import PALETTE
 from simulate.results.indicators import INDICATORS
 from simulate.results.record import topics_for
 from simulate.scenario import LoadedScenario
 
 CELLS = metrics.KEY_INDICATORS
 """The headline indicators drawn as trajectories and paired differences (the briefing's)."""
-CHART_HEIGHT = 330
 
 
 def shown_indicators(loaded: LoadedScenario) -> set[str]:
@@ -123,6 +121,7 @@ class Explorer:
         self.seed = loaded.scenario.seed if seed is None else int(seed)
         self.controls: tuple[Control, ...] = lever_controls(loaded)
         self.topics = topics_for(shown_indicators(loaded))
+        self.charts = BandCharts()
         self._base: dict[int, ScenarioRun] = {}
         self._lock = threading.Lock()
 
@@ -166,57 +165,6 @@ class Explorer:
 
 
 # -- drawing and tables (per language) ------------------------------------------------------------
-
-def _names(o: Outcome, lang: str) -> dict[str, str]:
-    return {o.base.name: label("baseline", lang), o.variant.name: ui("variant", lang)}
-
-
-def _colours(o: Outcome) -> dict[str, str]:
-    return {o.base.name: PALETTE["baseline"], o.variant.name: PALETTE["blue"]}
-
-
-def _axis(cell: metrics.Cell, lang: str) -> tuple[str, str, float]:
-    unit = INDICATORS[cell.indicator].unit
-    if unit in ("share", "ratio"):
-        return label(f"unit_{unit}", lang), ".0%", 1.0
-    if unit == "yuan":
-        return label("money_unit", lang), ",.0f", tables.MONEY_SCALE[lang]
-    key = {"persons": "unit_persons", "enterprises": "unit_enterprises"}.get(unit, "unit_count")
-    return label(key, lang), ",.0f", 1.0
-
-
-def _compact(fig: go.Figure) -> go.Figure:
-    """The house-style chart at page size: responsive width, smaller title, legend under the plot."""
-    fig.update_layout(width=None, height=CHART_HEIGHT, autosize=True, margin=dict(l=60, r=20, t=70, b=40),
-                      title=dict(font=dict(size=16), y=0.96), legend=dict(y=-0.15, font=dict(size=12)))
-    fig.update_annotations(font=dict(size=11))
-    return fig
-
-
-def trajectory_figure(o: Outcome, cell: metrics.Cell, lang: str) -> go.Figure:
-    """Median and 90% band of one headline indicator, base and variant."""
-    df = metrics.bands([o.base, o.variant], cell)
-    y_title, fmt, div = _axis(cell, lang)
-    df[metrics.BAND_COLUMNS] = df[metrics.BAND_COLUMNS] / div
-    marks = {y: label("milestone", lang, year=y) for y in charts.MILESTONES}
-    return _compact(charts.band_chart(
-        df, names=_names(o, lang), colours=_colours(o), title=label(cell.indicator, lang), y_title=y_title,
-        x_title=label("year", lang), lang=lang, tickformat=fmt, milestones=marks,
-        subtitle=label("subtitle_bands", lang, region=_region(o, lang), n=o.reps)))
-
-
-def difference_figure(o: Outcome, cell: metrics.Cell, lang: str) -> go.Figure:
-    """Median and 90% band of the paired difference variant − base of one headline indicator."""
-    df = metrics.paired_differences([o.base, o.variant], o.base, cell, paired=True)
-    y_title, fmt, div = _axis(cell, lang)
-    df[metrics.BAND_COLUMNS] = df[metrics.BAND_COLUMNS] / div
-    marks = {y: label("milestone", lang, year=y) for y in charts.MILESTONES}
-    return _compact(charts.band_chart(
-        df, names={o.variant.name: ui("variant", lang)}, colours=_colours(o),
-        title=label("difference_of", lang, name=label(cell.indicator, lang)), y_title=y_title,
-        x_title=label("year", lang), lang=lang, tickformat=".1%" if fmt == ".0%" else fmt, zero_line=True,
-        milestones=marks, subtitle=label("subtitle_diff", lang, region=_region(o, lang))))
-
 
 def _region(o: Outcome, lang: str) -> str:
     region = o.base.scenario["region"]
@@ -273,4 +221,4 @@ def moved(o: Outcome) -> int:
 
 
 __all__ = ["CELLS", "Explorer", "Outcome", "budget_table", "changes_table", "compare_goals", "cost_table",
-           "difference_figure", "goal_label", "moved", "moved_rows", "shown_indicators", "trajectory_figure"]
+           "goal_label", "moved", "moved_rows", "shown_indicators"]

@@ -108,7 +108,7 @@ def start(loaded: LoadedScenario, scenario_file: Path, *, host: str = "127.0.0.1
         server.server_close()
         runner.close()
         raise
-    url = f"http://{host if ':' not in host else '[' + host + ']'}:{server.server_port}/"
+    url = f"http://{host if ':' not in host else '[' + host + ']'}:{server.port}/"
     srv = ExploreServer(url=url, server=server, runner=runner, explorer=explorer)
     if in_thread:
         srv.thread = threading.Thread(target=server.serve_forever, name="explore-http", daemon=True)

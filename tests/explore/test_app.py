@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
+import numpy as np
 import pytest
 
 from simulate.explore.app import Settings, create_app, goal_table, info, tab_children, text
@@ -65,3 +67,34 @@ def test_every_tab_renders_in_both_languages(funding_outcome):
             assert tab_children(funding_outcome, tab, lang)
     table = str(goal_table(funding_outcome, "en"))
     assert "hn.per_student.secondary" in table
+
+
+def test_a_refilled_chart_equals_a_freshly_drawn_one(explorer, frames, funding_outcome):
+    from simulate.explore.figures import BandCharts, difference_figure, trajectory_figure
+    from simulate.explore.jobs import Job
+    from simulate.explore.results import CELLS
+    from simulate.explore.variant import build_variant
+
+    other = build_variant(explorer.loaded, explorer.controls, {"apprenticeship_share": 0.3})
+    second = explorer.finish(Job("s", 2, 2, other), frames(explorer.loaded.scenario, 2), frames(other.scenario, 2))
+    cache = BandCharts()
+    for draw in (trajectory_figure, difference_figure):
+        for cell in CELLS:
+            for lang in ("zh", "en"):
+                draw(funding_outcome, cell, lang, cache)  # keeps the first drawing
+                refilled = draw(second, cell, lang, cache)
+                fresh = draw(second, cell, lang)
+                assert refilled["layout"] == fresh["layout"]
+                assert len(refilled["data"]) == len(fresh["data"])
+                for a, b in zip(refilled["data"], fresh["data"], strict=True):
+                    assert {k: v for k, v in a.items() if k not in "xy"} == {
+                        k: v for k, v in b.items() if k not in "xy"}
+                    for axis in "xy":
+                        np.testing.assert_allclose(_array(a[axis]), _array(b[axis]))
+
+
+def _array(v) -> np.ndarray:
+    """Plotly's typed-array form ({dtype, bdata}) or a list, as floats."""
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).astype(float)
+    return np.asarray(v, dtype=float)
