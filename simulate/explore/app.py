@@ -47,7 +47,7 @@ from simulate.explore.save import briefing_zip, save_scenario
 from simulate.explore.variant import build_variant
 from simulate.goals.table import fmt_number
 from simulate.report.html_page import format_cell, probability_colour
-from simulate.report.labels import label, named
+from simulate.report.labels import named
 from simulate.scenario import ScenarioError
 
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
@@ -162,8 +162,7 @@ def _year(v: float) -> str:
 def goal_table(o: Outcome, lang: str) -> html.Div:
     """The goal matrix: P(met) base and variant, Δ, P(plan period), year met, margin; outcomes, then commitments."""
     head = [ui(k, lang) for k in ("col_goal", "col_deadline", "col_target", "col_p_base", "col_p_variant",
-                                  "col_delta")] + [label("p_met_plan", lang) + " ↓ / ↑", ui("col_year", lang),
-                                                   ui("col_margin", lang)]
+                                  "col_delta", "col_period", "col_year", "col_margin")]
     blocks = []
     for kind in ("outcome", "commitment"):
         g = o.goals[o.goals["kind"] == kind]

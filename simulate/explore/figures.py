@@ -38,7 +38,7 @@ def _colours(o) -> dict[str, str]:
 def _axis(cell: metrics.Cell, lang: str) -> tuple[str, str, float]:
     unit = INDICATORS[cell.indicator].unit
     if unit in ("share", "ratio"):
-        return label(f"unit_{unit}", lang), ".0%", 1.0
+        return label(f"unit_{unit}", lang), ".1%", 1.0  # small charts: whole percents repeat on the axis
     if unit == "yuan":
         return label("money_unit", lang), ",.0f", tables.MONEY_SCALE[lang]
     key = {"persons": "unit_persons", "enterprises": "unit_enterprises"}.get(unit, "unit_count")
@@ -52,8 +52,9 @@ def _region(o, lang: str) -> str:
 
 def compact(fig: go.Figure) -> go.Figure:
     """The house-style chart at page size: responsive width, smaller title, legend under the plot."""
-    fig.update_layout(width=None, height=CHART_HEIGHT, autosize=True, margin=dict(l=60, r=20, t=70, b=40),
-                      title=dict(font=dict(size=16), y=0.96), legend=dict(y=-0.15, font=dict(size=12)))
+    fig.update_layout(width=None, height=CHART_HEIGHT, autosize=True, margin=dict(l=60, r=20, t=70, b=30),
+                      title=dict(font=dict(size=16), y=0.96), legend=dict(y=-0.12, font=dict(size=12)))
+    fig.update_xaxes(title_text=None)  # the axis is years; the legend sits where its title was
     fig.update_annotations(font=dict(size=11))
     return fig
 
@@ -113,7 +114,7 @@ def _bands(o, cell: metrics.Cell, lang: str, diff: bool) -> tuple[pd.DataFrame, 
         df = metrics.bands([o.base, o.variant], cell)
     y_title, fmt, div = _axis(cell, lang)
     df[metrics.BAND_COLUMNS] = df[metrics.BAND_COLUMNS] / div
-    return df, y_title, (".1%" if fmt == ".0%" else fmt) if diff else fmt
+    return df, y_title, (".2%" if fmt == ".1%" else fmt) if diff else fmt
 
 
 def trajectory_figure(o, cell: metrics.Cell, lang: str, cache: BandCharts | None = None) -> dict:

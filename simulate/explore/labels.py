@@ -58,7 +58,7 @@ UI: dict[str, tuple[str, str]] = {
     "col_p_base": ("达成概率（基准）", "P(met) base"),
     "col_p_variant": ("达成概率（调整后）", "P(met) variant"),
     "col_delta": ("差值", "Δ"),
-    "col_period": ("规划期内每年达成（调整后）", "P(plan period) variant"),
+    "col_period": ("规划期内每年达成概率（基准 → 调整后）", "P(met every year of the plan period), base → variant"),
     "col_year": ("达成年份（基准 → 调整后）", "Year met (base → variant)"),
     "col_margin": ("余量（调整后）", "Margin (variant)"),
     "moved": ("{n}个目标的达成概率有变化", "P(met) moved for {n} goal(s)"),
