@@ -52,7 +52,7 @@ def main() -> None:
     srv = start(load_scenario(args.scenario), args.scenario, port=0, workers=args.workers, reps=args.reps,
                 save_dir=Path(tempfile.mkdtemp()), in_thread=True)
     startup = time.perf_counter() - t
-    totals, server = [], []
+    totals, server, cpu = [], [], []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
@@ -62,6 +62,7 @@ def main() -> None:
             page.wait_for_function(DRAWN, arg=1, timeout=300_000)
             first = time.perf_counter() - t
             thumb = page.locator(f'[data-path="{args.lever}"] [role=slider]')
+            app_cpu = time.process_time()
             for _ in range(args.changes):
                 gen = int(page.get_attribute("#generation", "data-generation"))
                 thumb.focus()
@@ -70,6 +71,8 @@ def main() -> None:
                 page.wait_for_function(DRAWN, arg=gen + 1, timeout=300_000)
                 totals.append(time.perf_counter() - t)
                 server.append(float(page.get_attribute("#generation", "data-seconds")))
+                cpu.append(float(page.get_attribute("#generation", "data-cpu")))
+            app_cpu = (time.process_time() - app_cpu) / args.changes
             if args.screenshot:
                 page.wait_for_timeout(500)
                 page.screenshot(path=str(args.screenshot))
@@ -83,6 +86,9 @@ def main() -> None:
     print(f"lever change → updated charts, {len(totals)} changes: median {statistics.median(totals):.2f} s "
           f"(min {min(totals):.2f}, max {max(totals):.2f})")
     print(f"  of which change received → results ready (server): median {statistics.median(server):.2f} s")
+    sim = statistics.median(cpu)
+    print(f"CPU per change: replications {sim:.2f} s in the workers, {app_cpu:.2f} s in this process (app server "
+          f"and Playwright); on an idle machine ≈ {sim / args.workers + app_cpu:.2f} s + the browser's drawing")
 
 
 if __name__ == "__main__":

@@ -30,10 +30,13 @@ from simulate.scenario import Scenario
 
 
 def replicate(sc: Scenario, seed: int, replication: int, topics: frozenset[str] | None) -> pd.DataFrame:
-    """One replication's tidy frame (runs in a worker process)."""
+    """One replication's tidy frame (runs in a worker process); ``attrs["cpu_seconds"]`` is the CPU time it took."""
     from simulate.engine import simulate_replication
 
-    return simulate_replication(sc, seed, replication, topics=topics).frame
+    start = time.process_time()
+    frame = simulate_replication(sc, seed, replication, topics=topics).frame
+    frame.attrs["cpu_seconds"] = time.process_time() - start
+    return frame
 
 
 def _warm() -> int:
@@ -58,6 +61,7 @@ class Job:
         error: the message when ``error``.
         started: ``time.perf_counter()`` at submission.
         seconds: wall time from submission to ``done``.
+        cpu_seconds: CPU time of the variant's replications in the workers.
         pending_base: the base replications not yet done at submission (counted in the progress).
     """
 
@@ -72,6 +76,7 @@ class Job:
     error: str = ""
     started: float = field(default_factory=time.perf_counter)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
     pending_base: list[Future] = field(default_factory=list)
 
@@ -203,6 +208,7 @@ class Runner:
             if job.state != "running":
                 return
             job.result, job.seconds, job.state = result, time.perf_counter() - job.started, "done"
+            job.cpu_seconds = sum(f.attrs.get("cpu_seconds", 0.0) for f in frames) if job.futures else 0.0
             s = self._sessions.get(job.session)
             if s is not None and s.job is job:
                 s.shown = job

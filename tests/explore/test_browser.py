@@ -30,7 +30,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="needs the Debian chromium package (installed by .ci/run)"),
 ]
-REPS = 3
+REPS = 2
 SEED = 7
 WAIT_MS = 120_000
 DRAWN = """g => {

@@ -40,3 +40,22 @@ def test_another_host_is_warned_about(short_file, monkeypatch, capsys):
     monkeypatch.setattr(server, "start", refuse)
     assert main(["explore", str(short_file), "--host", "0.0.0.0"]) == 2
     assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_explore_opens_on_the_default_scenario(tmp_path):
+    import urllib.request
+
+    from simulate.cli.run import DEFAULT_SCENARIO
+    from simulate.explore.server import start
+    from simulate.scenario import load_scenario
+
+    srv = start(load_scenario(DEFAULT_SCENARIO), DEFAULT_SCENARIO, port=0, workers=1, reps=1, save_dir=tmp_path,
+                in_thread=True)
+    try:
+        assert srv.url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(srv.url, timeout=30) as page:
+            assert page.status == 200 and "talentsim explore" in page.read().decode("utf-8")
+        with urllib.request.urlopen(srv.url + "_dash-layout", timeout=30) as layout:
+            assert "per_student_funding.secondary" in layout.read().decode("utf-8")
+    finally:
+        srv.close()
