@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -62,9 +63,14 @@ def explore_command(
     except OSError as exc:
         raise BadInput(f"cannot serve on {host}:{port}: {exc.strerror or exc} (pick another --port)") from exc
     typer.echo(f"talentsim explore: open {srv.url}  (scenarios saved into {save_dir}; Ctrl-C stops)")
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the workers too, as Ctrl-C does
     try:
         srv.serve_forever()
     except KeyboardInterrupt:
         typer.echo("stopped")
     finally:
         srv.close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -15,6 +15,7 @@ scenario's horizon, one live job per session and :attr:`Runner.max_sessions` ses
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -37,6 +38,23 @@ def replicate(sc: Scenario, seed: int, replication: int, topics: frozenset[str] 
     frame = simulate_replication(sc, seed, replication, topics=topics).frame
     frame.attrs["cpu_seconds"] = time.process_time() - start
     return frame
+
+
+def _watch(app_pid: int, every: float = 2.0) -> None:
+    """Worker initializer: leave when the app's process is gone (a killed app must not leave idle workers)."""
+    import os
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(app_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # pragma: no cover - the pid was reused by another user's process
+                os._exit(0)
+
+    threading.Thread(target=watch, name="explore-watchdog", daemon=True).start()
 
 
 def _warm() -> int:
@@ -124,7 +142,8 @@ class Runner:
         self._base: dict[int, Future] = {}
         ctx = multiprocessing.get_context("forkserver")  # never fork the threaded web server
         ctx.set_forkserver_preload(["simulate.engine", "simulate.explore.jobs"])
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_watch,
+                                         initargs=(os.getpid(),))
 
     # -- base scenario ---------------------------------------------------------------------------
     def warm(self, reps: int) -> list[Future]:

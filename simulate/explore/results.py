@@ -46,9 +46,9 @@ class Outcome:
     """A finished comparison of the variant against the base on common random numbers.
 
     Attributes:
-        base: the base scenario's results.
-        variant: the variant's results (the base's, renamed, when no lever changed).
-        result: the variant as a :class:`~simulate.api.RunResult` (for the briefing and run folder).
+        base: the base scenario's results (the rows of the indicators the page and the goals read).
+        variant: the variant's results (the base's, renamed, when no lever changed), rows as ``base``.
+        result: the variant with every row, as a :class:`~simulate.api.RunResult` (the briefing's run folder).
         changes: the levers moved.
         goals: one row per goal and deadline: P(met) of both, Δ, years met, margins (see :func:`compare_goals`).
         wins: the budget windows.
@@ -120,44 +120,48 @@ class Explorer:
         self.loaded = loaded
         self.seed = loaded.scenario.seed if seed is None else int(seed)
         self.controls: tuple[Control, ...] = lever_controls(loaded)
-        self.topics = topics_for(shown_indicators(loaded))
+        self.indicators = shown_indicators(loaded)
+        self.topics = topics_for(self.indicators)
         self.charts = BandCharts()
         self._base: dict[int, ScenarioRun] = {}
         self._lock = threading.Lock()
 
-    def base_run(self, frames: list[pd.DataFrame]) -> ScenarioRun:
-        """The base scenario's summary over these replications (cached by their count)."""
+    def shown(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows the page and the goals read (the rest is kept for the downloaded run folder)."""
+        return frame[frame["indicator"].isin(self.indicators)].reset_index(drop=True)
+
+    def base_run(self, frames: list[pd.DataFrame]) -> tuple[ScenarioRun, pd.DataFrame]:
+        """The base scenario's summary over these replications and their whole frame (cached by their count)."""
         n = len(frames)
         with self._lock:
-            run = self._base.get(n)
-            if run is None:
+            cached = self._base.get(n)
+            if cached is None:
                 frame = pd.concat(frames, ignore_index=True) if n > 1 else frames[0]
-                run = self._base[n] = from_result(RunResult(self.loaded, self.seed, n, frame, 0.0),
-                                                  self.loaded.files[-1])
-            return run
+                run = from_result(RunResult(self.loaded, self.seed, n, self.shown(frame), 0.0), self.loaded.files[-1])
+                cached = self._base[n] = (run, frame)
+            return cached
 
     def finish(self, job, base_frames: list[pd.DataFrame], frames: list[pd.DataFrame]) -> Outcome:
         """The outcome of a finished job (:class:`simulate.explore.jobs.Finisher`)."""
-        base = self.base_run(base_frames)
+        base, base_frame = self.base_run(base_frames)
         variant: Variant | None = job.payload
         sc = self.loaded.scenario
         name = variant_name(sc)
         titles = {"title_zh": label("labelled", "zh", name=ui("variant", "zh"), text=sc.title_zh or sc.name),
                   "title_en": label("labelled", "en", name=ui("variant", "en"), text=sc.title_en or sc.name)}
         if variant is None or not variant.changes:
-            frame = base.frame.assign(scenario=name)
             data = sc.model_copy(update={"name": name, **titles})
             result = RunResult(LoadedScenario(data, self.loaded.sources, self.loaded.files), self.seed,
-                               len(frames), frame, job.seconds)
+                               len(frames), base_frame.assign(scenario=name), job.seconds)
             run = dataclasses.replace(base, name=name, scenario={**base.scenario, "name": name, **titles},
-                                      frame=frame, origin="explore")
+                                      frame=base.frame.assign(scenario=name), origin="explore")
             changes: tuple[Change, ...] = ()
         else:
             loaded = variant.loaded
             loaded = LoadedScenario(loaded.scenario.model_copy(update=titles), loaded.sources, loaded.files)
             frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
             result = RunResult(loaded, self.seed, len(frames), frame, 0.0)
-            run = from_result(result, "explore")
+            run = from_result(RunResult(loaded, self.seed, len(frames), self.shown(frame), 0.0), "explore")
             changes = variant.changes
         wins = metrics.windows(sc.base_year, sc.horizon)
         return Outcome(base=base, variant=run, result=result, changes=changes, goals=compare_goals(base, run),

@@ -66,9 +66,9 @@ def app(short_file, tmp_path_factory):
         assert url is not None, "".join(seen)
         yield url, save_dir
     finally:
-        proc.terminate()
+        proc.terminate()  # the CLI stops its workers on SIGTERM as on Ctrl-C
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
