@@ -23,6 +23,7 @@ from simulate.cli.main import main
 from simulate.explore.variant import build_variant
 from simulate.report.labels import label
 from simulate.report.tables import MONEY_SCALE
+from simulate.scenario.lever_ranges import lever_paths
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install -e '.[test]')")
@@ -141,23 +142,17 @@ def _medians(result, indicator: str) -> np.ndarray:
     return sel.groupby("year", observed=True)["value"].median().sort_index().to_numpy()
 
 
-def test_the_page_opens_on_the_base_scenario_from_this_machine_only(app, context):
+def test_the_page_opens_offline_and_the_funding_slider_updates_charts_and_goals_as_the_api_says(app, context,
+                                                                                                  explorer):
     url, _ = app
     tab = Tab(context, url)
     host = url.split("/")[2]
     assert all(r.split("/")[2] == host for r in tab.requests if r.startswith("http")), tab.requests
-    assert tab.errors == []
-    from simulate.scenario.lever_ranges import lever_paths
-
     shown = set(tab.page.eval_on_selector_all("[data-path]", "els => els.map(e => e.dataset.path)"))
     assert shown == set(lever_paths())
     assert "尚未调整任何杠杆" in tab.summary()
-    assert tab.page.locator(".js-plotly-plot").count() == 7
+    assert tab.page.locator("#tab-content .js-plotly-plot").count() == 7
 
-
-def test_moving_the_funding_slider_updates_trajectories_and_goals_as_the_api_says(app, context, explorer):
-    url, _ = app
-    tab = Tab(context, url)
     tab.move_to_end("per_student_funding.secondary")
     assert "per_student_funding.secondary" in tab.summary() and "15000" in tab.summary()
     variant, api = _api(explorer, {"per_student_funding.secondary": 15000}, {"per_student_funding.secondary": 2020})
@@ -188,26 +183,11 @@ def test_moving_the_funding_slider_updates_trajectories_and_goals_as_the_api_say
     floor = next(r for r in rows if r["goal"] == "hn.per_student.secondary" and r["deadline"].startswith("2025"))
     assert (float(floor["base"]), float(floor["period"])) == (0.0, 1.0)  # the 10,000-yuan floor kept from 2021
     assert tab.errors == []
+    assert all(r.split("/")[2] == host for r in tab.requests if r.startswith("http")), tab.requests
 
 
-def test_an_invalid_value_shows_the_message_the_cli_prints(app, context, short_file, tmp_path, capsys):
-    url, _ = app
-    tab = Tab(context, url)
-    tab.page.evaluate("() => window.dash_clientside.set_props("
-                      "{type: 'lever-value', kind: 'dated', path: 'per_student_funding.higher'}, {value: -5})")
-    tab.page.wait_for_selector("#errors div", timeout=WAIT_MS)
-    shown = tab.page.inner_text("#errors").splitlines()[-1]
-
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump({"extends": str(short_file), "levers": {"per_student_funding": {
-        "higher": {2019: 12000, 2020: -5}}}}), encoding="utf-8")
-    capsys.readouterr()
-    assert main(["validate", str(bad)]) == 2
-    cli = capsys.readouterr().err.strip().removeprefix("error: ")
-    assert shown.startswith("explore: ") and shown.split(": ", 1)[1] == cli.split(": ", 1)[1]
-
-
-def test_save_as_scenario_writes_a_file_that_talentsim_validate_accepts(app, context, explorer, capsys):
+def test_save_download_and_an_invalid_value_shown_as_the_cli_prints_it(app, context, explorer, short_file, tmp_path,
+                                                                       capsys):
     url, save_dir = app
     tab = Tab(context, url)
     tab.move_to_end("per_student_funding.secondary")
@@ -220,12 +200,26 @@ def test_save_as_scenario_writes_a_file_that_talentsim_validate_accepts(app, con
     capsys.readouterr()
     assert main(["validate", path]) == 0
     saved = simulate.load_scenario(path)
-    expected, _ = _api(explorer, {"per_student_funding.secondary": 15000}, {"per_student_funding.secondary": 2020})
+    expected = build_variant(explorer.loaded, explorer.controls, {"per_student_funding.secondary": 15000},
+                             {"per_student_funding.secondary": 2020})
     assert saved.scenario.levers == expected.scenario.levers
 
     with tab.page.expect_download(timeout=WAIT_MS) as download:
         tab.page.click("#download")
     assert download.value.suggested_filename.endswith("_briefing_zh.zip")
+
+    tab.page.evaluate("() => window.dash_clientside.set_props("
+                      "{type: 'lever-value', kind: 'dated', path: 'per_student_funding.higher'}, {value: -5})")
+    tab.page.wait_for_selector("#errors div", timeout=WAIT_MS)
+    shown = tab.page.inner_text("#errors").splitlines()[-1]
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"extends": str(short_file), "levers": {"per_student_funding": {
+        "higher": {2019: 12000, 2020: -5}}}}), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(bad)]) == 2
+    cli = capsys.readouterr().err.strip().removeprefix("error: ")
+    assert shown.startswith("explore: ") and shown.split(": ", 1)[1] == cli.split(": ", 1)[1]
 
 
 def test_switching_to_english_translates_the_page_and_the_charts(app, context):
