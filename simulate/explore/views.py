@@ -67,10 +67,10 @@ def info(c: Control, lang: str) -> list:
         base = ui("everywhere", lang)
     parts.append(f"{ui('base_value', lang)}: {base}")
     line = " · ".join(p for p in parts if p)
-    src = html.Div(f"{ui('source', lang)}: {c.source}")
-    if details:
+    src = f"{ui('source', lang)}: {c.source}"
+    if details:  # the range ends' sources fold under the base value's source
         return [html.Div(line), html.Details([html.Summary(src), *details])]
-    return [html.Div(line), src]
+    return [html.Div(line), html.Div(src)]
 
 
 def text(key: str, lang: str, controls: dict[str, Control]) -> object:
