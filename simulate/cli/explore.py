@@ -40,15 +40,12 @@ def explore_command(
 ) -> None:
     """Move lever sliders in a local browser page; goals, trajectories and cost update in seconds."""
     from simulate.cli.main import BadInput
-    from simulate.cli.run import DEFAULT_SCENARIO
     from simulate.explore.server import start
     from simulate.scenario import load_scenario
 
     if lang not in ("zh", "en"):
         raise BadInput(f"--lang must be zh or en, not {lang!r}")
-    path = scenario or DEFAULT_SCENARIO
-    if not path.is_file():
-        raise BadInput(f"scenario file {str(path)!r} not found")
+    path = base_scenario_file(scenario)
     if save_dir.exists() and not save_dir.is_dir():
         raise BadInput(f"--save-dir {str(save_dir)!r} is not a folder")
     if host not in LOOPBACK:
@@ -70,6 +67,26 @@ def explore_command(
         typer.echo("stopped")
     finally:
         srv.close()
+
+
+def base_scenario_file(arg: Path | None) -> Path:
+    """The base scenario's file: the argument, or the shipped default (a shipped name where the CLI knows names).
+
+    Raises:
+        BadInput: no such file.
+    """
+    from simulate.cli.main import BadInput
+
+    try:
+        from simulate.cli.common import scenario_file  # shipped names (`talentsim explore jiangxi_baseline`)
+    except ImportError:
+        from simulate.cli.run import DEFAULT_SCENARIO
+
+        path = arg or DEFAULT_SCENARIO
+        if not path.is_file():
+            raise BadInput(f"scenario file {str(path)!r} not found") from None
+        return path
+    return scenario_file(arg)
 
 
 def _interrupt(signum, frame) -> None:

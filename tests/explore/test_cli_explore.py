@@ -45,11 +45,13 @@ def test_another_host_is_warned_about(short_file, monkeypatch, capsys):
 def test_explore_opens_on_the_default_scenario(tmp_path):
     import urllib.request
 
-    from simulate.cli.run import DEFAULT_SCENARIO
+    from simulate.cli.explore import base_scenario_file
     from simulate.explore.server import start
     from simulate.scenario import load_scenario
 
-    srv = start(load_scenario(DEFAULT_SCENARIO), DEFAULT_SCENARIO, port=0, workers=1, reps=1, save_dir=tmp_path,
+    default = base_scenario_file(None)
+    assert default.name == "jiangxi_baseline.yaml"
+    srv = start(load_scenario(default), default, port=0, workers=1, reps=1, save_dir=tmp_path,
                 in_thread=True)
     try:
         assert srv.url.startswith("http://127.0.0.1:")
