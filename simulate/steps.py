@@ -17,6 +17,7 @@ from simulate.agents import enterprises as ent
 from simulate.agents import institutions as inst_mod
 from simulate.agents import teachers as tch
 from simulate.agents.cohorts import TRACKS, advance
+from simulate.agents.intake import applicants as external_applicants
 from simulate.agents.schools import merger_pairs
 from simulate.alloc import fill
 from simulate.flows import Accounting, Budget, Enrollment, Graduation, Planning, YearFlows
@@ -137,18 +138,18 @@ def _merge(w: World, pairs: np.ndarray) -> None:
         if opened.size:
             w.add_cells(np.full(opened.size, dst[k]), opened)
         s.offers[dst[k]] |= s.offers[src[k]]
-        s.consortium[dst[k]] |= s.consortium[src[k]]
+        w.consortia.memberships[dst[k]] += w.consortia.memberships[src[k]]
         s.industrial_college[dst[k]] |= s.industrial_college[src[k]]
     s.plan[src] = 0
     s.bases[src] = 0
     s.offers[src] = False
     s.active[src] = False
-    s.consortium[src] = False
+    w.consortia.memberships[src] = 0
     s.industrial_college[src] = False
     remap = np.arange(s.n)
     remap[src] = dst
     t.school[:] = remap[t.school]
-    w.consortia.member = s.consortium
+    s.consortium = w.consortia.member
 
 
 def graduate_july(w: World) -> None:
@@ -212,17 +213,8 @@ def graduate_july(w: World) -> None:
 def enrol_september(w: World) -> None:
     """September: new cohorts enter by plan, a share in order classes / apprenticeships (seats permitting)."""
     sc, y, s = w.sc, w.year, w.schools
-    intake = sc.region.intake
     inst = sc.behaviour.institutions
-    junior = intake.junior_graduates * sc.scale * _compound(intake.junior_graduates_growth, sc.base_year, y)
-    secondary_apps = junior * intake.vocational_share.at(y)
-    technical = intake.technical_share_of_secondary.at(y)
-    external = np.array([
-        secondary_apps * (1 - technical),
-        secondary_apps * technical,
-        intake.higher_external_applicants * sc.scale * _compound(intake.higher_external_growth, sc.base_year, y),
-        intake.undergraduate_external_applicants * sc.scale,
-    ])
+    external = external_applicants(sc, y)
     plan = w.flows.planning.plan
     entrants = np.zeros_like(plan)
     for li in range(len(LEVELS)):
@@ -231,6 +223,8 @@ def enrol_september(w: World) -> None:
         cap = plan[idx]
         entrants[idx] = fill(np.array([applicants]), cap.ravel(), np.zeros(cap.size, np.int64)).reshape(cap.shape)
     s.entrants = entrants.sum(axis=1)
+    if y == sc.base_year:
+        s.base_entrants = s.entrants.copy()
     f = w.firms
     seats = apprenticeship.seats_by_block(f, sc, surcharge_credit.investment_ratio(f, sc))
     minimum = order_classes.minimum_students(sc, y, s.level, s.tier, s.subregion)
@@ -256,8 +250,7 @@ def account_december(w: World) -> None:
     draw = w.draws("december")
     certified = teacher_practice.certify(t, months, rule.months_required, bt.certification_rate, money.funded_share,
                                          draw)
-    retired, quit_ = tch.retire_and_quit(t, bt.retirement_age_male.at(y), bt.retirement_age_female.at(y),
-                                         bt.attrition_rate, draw)
+    retired, quit_ = tch.retire_and_quit(t, bt.retirement_age_male.at(y), bt.retirement_age_female.at(y), y, draw)
     in_school = w.in_school()
     full = t.active & ~t.part_time
     ft = np.bincount(t.school[full], minlength=s.n)
@@ -283,7 +276,7 @@ def account_december(w: World) -> None:
                                    w.uniform("december", "part_time_round", s.n))
     engaged = tch.engage_part_time(t, engage, y)
     w.months = t.practice_months(rule.window_years, y % tch.WINDOW)
-    w.staff = tch.tally(t, s.n, w.months, rule.months_required)
+    w.staff = tch.tally(t, s.n, w.months, rule.months_required, rule.window_years)
     _institutions(w, ratio, money.funded_share)
     trained = float((f.weight * f.employees * certificate_subsidy.training_share(f, sc, y)).sum())
     w.flows.budget.cost = replace(w.flows.budget.cost, subsidies=certificate_subsidy.subsidy_paid(trained, sc, y))
@@ -305,14 +298,12 @@ def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) 
                                    funded_share, cap_rm, s.subregion, lost, w.uniform("december", "bases_round", s.n),
                                    inst.own_base_share)
     coop_r = np.bincount(f.subregion, weights=f.weight * f.participating, minlength=n_r)
-    partners = inst_mod.partner_firms(coop_r, w.in_school().astype(float), s.subregion)
+    partners = inst_mod.partner_firms(coop_r, s.active, s.subregion)
     c = w.consortia
-    dissolved = binomial(c.count, inst.consortium_dissolution_rate,
-                         draw("consortia_dissolved", np.arange(c.count.size)))
-    inst_mod.update(c, s.level, s.subregion, s.active, partners, inst.consortium_formation_rate,
-                    inst.consortium_partner_firms, inst.consortium_dissolution_rate, inst.consortium_join_rate,
-                    w.uniform("december", "consortium_form", s.n), w.uniform("december", "consortium_join", s.n),
-                    w.uniform("december", "consortium_leave", s.n), dissolved)
+    ended = binomial(c.memberships, inst.consortium_dissolution_rate, draw("consortia_ended", np.arange(s.n)))
+    inst_mod.update(c, s.active, partners, inst.consortium_formation_rate, inst.consortium_partner_firms,
+                    inst.consortium_join_rate, ended, draw("consortium_form", np.arange(s.n)),
+                    draw("consortium_join", np.arange(s.n)))
     s.consortium = c.member
     s.industrial_college = s.active & inst_mod.industrial_colleges(s.industrial_college, partners,
                                                                   inst.industrial_college_partners)
@@ -321,9 +312,9 @@ def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) 
 def _decide(w: World, year: int) -> tuple[float, float]:
     """December: credits due in January on this year's investment; firms join, leave or are certified for ``year``.
 
-    A firm's net benefit of cooperating (yuan a year per employee): the credit it expects, the value of
-    the trainees it would host, the certificate subsidy on the extra employees it trains as a partner,
-    less its qualifying investment. Outsiders join with the logit of their
+    A firm's net benefit of cooperating (yuan a year per employee): the credit it expects on the programme
+    it would run without a credit, the value of the trainees it would host, the certificate subsidy on the
+    extra employees it trains as a partner, less that programme's cost. Outsiders join with the logit of their
     utility; participants leave at the exit rate scaled by how their net benefit moved since the base year.
 
     Returns:
@@ -336,35 +327,33 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     ratio = invest / np.maximum(b.investment_per_employee * f.employees, 1e-9)
     years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
     value = apprenticeship.trainee_value(f, sc, w.usage, ratio, years)
-    credit = surcharge_credit.expected_credit(f, sc, year, invest)
+    base = b.investment_per_employee * f.employees
+    # the credit on the programme a firm would run without it (the envelope of its investment choice: the
+    # extra investment the credit induces costs at the margin what it brings)
+    credit = surcharge_credit.expected_credit(f, sc, year, base)
     subsidy = certificate_subsidy.cooperation_value(f, sc, year)
-    nb = (credit + value + subsidy - invest) / (f.employees * 100.0)
+    nb = (credit + value + subsidy - base) / (f.employees * 100.0)
     n_i = len(sc.region.industries)
     staff = f.by_industry(f.employees, n_i)
     peers = np.divide(f.by_industry(np.where(f.participating, f.employees, 0.0), n_i), staff, out=np.zeros(n_i),
                       where=staff > 0)
     hires = np.divide(100.0 * w.market.vacancies, staff, out=np.zeros(n_i), where=staff > 0) \
         if w.market is not None else np.zeros(n_i)
-    util = (f.intercept + b.participation_size * f.large + b.participation_benefit * nb
+    large = f.large
+    util = (f.intercept + b.participation_size * large + b.participation_benefit * nb
             + b.participation_peers * peers[f.industry] + b.participation_hires * hires[f.industry] / 100)
-    u_join = w.uniform("december", "firm_join", f.size)
-    u_exit = w.uniform("december", "firm_exit", f.size)
-    u_cert = w.uniform("december", "firm_certify", f.size)
-    joins = (f.state == ent.NONE) & (u_join < ent.logistic(util))
-    base_exit = np.where(f.state == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
-    exit_p = np.clip(base_exit * np.exp(-b.participation_benefit * (nb - f.nb_base)), 0.0, 1.0)
-    leaves = f.participating & (u_exit < exit_p)
-    certify = (f.state == ent.COOPERATING) & ~leaves & f.large & (u_cert < b.certification_rate)
+    draw = w.draws("december")
+    out = np.flatnonzero(f.state == ent.NONE)
+    joins = out[draw("firm_join", out) < ent.logistic(util[out])]
+    part = np.flatnonzero(f.participating)
+    base_exit = np.where(f.state[part] == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
+    exit_p = base_exit * np.exp(-b.participation_benefit * (nb[part] - f.nb_base[part]))
+    leaves = part[draw("firm_exit", part) < exit_p]
+    coop = np.flatnonzero((f.state == ent.COOPERATING) & large)
+    certify = coop[draw("firm_certify", coop) < b.certification_rate]
+    certify = np.setdiff1d(certify, leaves, assume_unique=True)
     f.state[joins] = ent.COOPERATING
     f.state[leaves] = ent.NONE
     f.state[certify] = ent.CERTIFIED
     f.investment = np.where(f.participating, invest, 0.0)
-    return float((f.weight * joins).sum()), float((f.weight * leaves).sum())
-
-
-def _compound(path, base_year: int, year: int) -> float:
-    """Cumulative growth factor of a yearly growth path from ``base_year`` to ``year``."""
-    factor = 1.0
-    for yy in range(base_year + 1, year + 1):
-        factor *= 1.0 + path.at(yy)
-    return factor
+    return float(f.weight[joins].sum()), float(f.weight[leaves].sum())

@@ -19,15 +19,16 @@ from simulate.agents.enterprises import (
     logistic,
     synthesise_enterprises,
 )
-from simulate.agents.institutions import Consortia, base_consortia
+from simulate.agents.institutions import Consortia
 from simulate.agents.schools import Schools, synthesise_schools
-from simulate.agents.teachers import WINDOW, StaffCounts, Teachers, tally
+from simulate.agents.teachers import WINDOW, StaffCounts, Teachers, quit_years, tally
 from simulate.alloc import largest_remainder
 from simulate.flows import YearFlows
 from simulate.market.labour import MarketOutcome
 from simulate.policy import apprenticeship, certificate_subsidy, surcharge_credit
 from simulate.policy.funding import development_standard, operations_standard
-from simulate.scenario.schema import LEVELS, Scenario
+from simulate.scenario.schema import LEVELS, Scenario, SurchargeCredit
+from simulate.scenario.types import DatedPath
 from simulate.streams import Draw, Streams
 
 
@@ -125,10 +126,8 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
     rel = rel / rel.sum(axis=1, keepdims=True)
     inst = sc.behaviour.institutions
     ri = streams.get(y0, "synthesis", "institutions")
-    schools.consortium[:] = ri.random(n_s) < inst.base_membership
-    consortia = Consortia(count=base_consortia(schools.level, schools.subregion, len(LEVELS),
-                                               len(sc.region.subregions), inst.base_consortia_per_school),
-                          member=schools.consortium)
+    consortia = Consortia(memberships=(ri.random(n_s) < inst.base_membership).astype(np.int64))
+    schools.consortium[:] = consortia.member
     per_school = np.full(n_s, inst.base_bases_per_school)
     schools.bases[:] = largest_remainder(np.floor(per_school + ri.random(n_s)).astype(np.int64),
                                          schools.offers.astype(float))
@@ -145,7 +144,7 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
         cells=np.flatnonzero(np.broadcast_to(
             schools.offers[:, :, None, None] & (np.arange(n_g)[None, None, :, None] < years[:, None, None, None]),
             students.shape)),
-        staff=tally(teachers, n_s, months, rule.months_required), months=months,
+        staff=tally(teachers, n_s, months, rule.months_required, rule.window_years), months=months,
         operations_std=operations_standard(sc), development_std=development_standard(sc), usage=usage,
     )
 
@@ -217,7 +216,8 @@ def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray, r
     retire = np.where(female, bt.retirement_age_female.at(sc.base_year), bt.retirement_age_male.at(sc.base_year))
     age = np.floor(bt.entry_age + r.random(n) * (retire - bt.entry_age)).astype(np.int16)
     service = np.maximum(age - bt.entry_age, 0).astype(np.int16)
-    slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, service=service)
+    slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, service=service,
+                  quit_year=quit_years(sc.base_year, bt.attrition_rate, r.random(n)))
     rule = sc.levers.teacher_practice
     window = min(rule.window_years, WINDOW)
     # practice histories: dual-qualified teachers and a share of the others met the rule in some year of
@@ -237,13 +237,19 @@ def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray, r
 def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np.random.Generator) -> np.ndarray:
     """Base-year participation as a steady state of the decision rule; returns the base seat usage ``(I,)``.
 
-    Each firm's join propensity under the base-year levers is computed without intercept; the
+    Each firm's join propensity under the status-quo policy (``region.enterprises.status_quo``, not the
+    scenario's levers: those act from the first year on) is computed without intercept; the
     intercept is solved so that the firms' stationary participation (join / (join + exit)) averages
     the published base participation, and each firm's starting state is drawn from its own
     stationary probability. Large cooperating firms are then certified at the published share.
     """
     pop, b = sc.region.enterprises, sc.behaviour.enterprises
     y = sc.base_year
+    sq = pop.status_quo  # decisions are aligned under the policy in force when participation was observed
+    sc = sc.model_copy(update={"levers": sc.levers.model_copy(update={
+        "surcharge_credit": SurchargeCredit(rate=sq.credit_rate, eligibility=sq.credit_eligibility),
+        "certificate_subsidy": DatedPath.constant(sq.certificate_subsidy),
+        "apprenticeship_share": DatedPath.constant(sq.apprenticeship_share)})})
     f.state[:] = COOPERATING  # evaluate the offer of cooperating (investment, credit, trainees)
     invest = surcharge_credit.investment(f, sc, y)
     f.investment = invest
@@ -254,9 +260,10 @@ def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np
     usage = np.full(len(sc.region.industries), min(1.0, sought / offered) if offered > 0 else 0.0)
     years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
     value = apprenticeship.trainee_value(f, sc, usage, ratio, years)
-    credit = surcharge_credit.expected_credit(f, sc, y, invest)
+    base = b.investment_per_employee * f.employees
+    credit = surcharge_credit.expected_credit(f, sc, y, base)
     subsidy = certificate_subsidy.cooperation_value(f, sc, y)
-    nb = (credit + value + subsidy - invest) / (f.employees * 100.0)
+    nb = (credit + value + subsidy - base) / (f.employees * 100.0)
     ind = sc.region.industries
     hires = np.array([100 * pop.vocational_hire_share * (i.replacement_rate + max(i.revenue_growth.at(y), 0.0)
                                                          * i.employment_elasticity) for i in ind])
@@ -267,7 +274,7 @@ def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np
     n_i = len(ind)
     staff = f.by_industry(f.employees, n_i)
     peers = np.full(n_i, target)
-    for _ in range(4):  # peers (staff-weighted participation by industry) and intercept as a fixed point
+    for _ in range(3):  # peers (staff-weighted participation by industry) and intercept as a fixed point
         util = own + b.participation_peers * peers[f.industry]
         f.intercept = _stationary_intercept(util, f.weight, exit_p, target)
         j = logistic(f.intercept + util)
@@ -295,8 +302,10 @@ def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarr
         j = logistic(a + util)
         p = j / (j + exit_p)
         gap = float((weight * p).sum()) / total - target
+        if abs(gap) < 1e-7 * target:
+            break
         slope = float((weight * p * (1 - p) * (1 - j)).sum()) / total  # d p / d a = p(1−p)(1−j)
-        if abs(gap) < 1e-10 or slope <= 0:
+        if slope <= 0:
             break
         a -= max(min(gap / slope, 5.0), -5.0)
     return a

@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped baseline, a small fast variant of it, and frame helpers.
+"""Shared fixtures: the shipped baseline, a small fast variant of it (as a dict and as a file), frame helpers.
 
 Scenarios are frozen pydantic models, so variants are built from a plain dict:
 ``loaded.scenario.model_dump(mode="python")`` → edit → ``Scenario.model_validate``
@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulate import shipped
 from simulate.scenario import LoadedScenario, Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE_PATH = ROOT / "scenarios" / "jiangxi_baseline.yaml"
+BASELINE_PATH = shipped.scenario_path("jiangxi_baseline")
 
 SMALL_SCHOOLS = {
     "secondary_vocational": 24,
@@ -99,6 +100,15 @@ class Tidy:
 
     def years(self, indicator: str = "enrollment") -> np.ndarray:
         return self(indicator).index.to_numpy()
+
+
+@pytest.fixture
+def small_scenario_file(tmp_path: Path) -> Path:
+    """A variant of the baseline with few schools, few enterprise records and a short horizon (runs in well
+    under a second)."""
+    path = tmp_path / "small.yaml"
+    path.write_text(f"extends: {ROOT / 'tests' / 'data' / 'small_jiangxi.yaml'}\nhorizon: 2024\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -49,32 +49,57 @@ def advance(
         rng: a generator for plain binomial draws (used when ``uniform`` is not given).
         cells: flat indices of the cells that can hold students (offered majors, grades within the
             programme); ``None`` scans the whole array.
-        uniform: keyed uniforms per flat cell index: dropouts are then drawn by inversion
-            (:func:`simulate.streams.binomial`), so compared scenarios stay paired cell by cell.
+        uniform: keyed uniforms per school × grade × track: dropouts are then drawn by inversion
+            (:func:`simulate.streams.binomial`) per school, grade and track and shared over majors, so
+            compared scenarios stay paired.
 
     Returns:
         Dropouts and graduates per school × major × track.
     """
     n_s, n_m, n_g, n_t = students.shape
-    flat = students.reshape(-1)
-    if cells is None:
-        occupied = np.flatnonzero(flat)  # most cells are empty: draw only where people are
+    if uniform is not None:
+        drawn = _dropouts_by_school_grade_track(students, dropout, uniform)
+        students -= drawn
+        dropouts = drawn.sum(axis=2)
     else:
-        occupied = cells[flat[cells] > 0]
-    per_school = flat.size // n_s
-    p = dropout[occupied // per_school] if dropout.ndim == 1 else dropout[occupied // per_school, occupied % n_t]
-    drawn = binomial(flat[occupied], p, uniform(occupied)) if uniform is not None else rng.binomial(flat[occupied], p)
-    flat[occupied] -= drawn
-    # (s, m, g, t) -> (s, m, t): drop the grade digit of the flat index
-    smt = (occupied // (n_g * n_t)) * n_t + occupied % n_t
-    dropouts = np.bincount(smt, weights=drawn, minlength=n_s * n_m * n_t)
+        flat = students.reshape(-1)
+        occupied = np.flatnonzero(flat) if cells is None else cells[flat[cells] > 0]
+        per_school = flat.size // n_s
+        p = dropout[occupied // per_school] if dropout.ndim == 1 else dropout[occupied // per_school, occupied % n_t]
+        drawn = rng.binomial(flat[occupied], p)
+        flat[occupied] -= drawn
+        # (s, m, g, t) -> (s, m, t): drop the grade digit of the flat index
+        smt = (occupied // (n_g * n_t)) * n_t + occupied % n_t
+        dropouts = np.rint(np.bincount(smt, weights=drawn, minlength=n_s * n_m * n_t)).astype(np.int64).reshape(
+            n_s, n_m, n_t)
     idx = np.arange(n_s)
     graduates = students[idx, :, final_grade, :].copy()
     students[idx, :, final_grade, :] = 0
     # promote: grade g -> g + 1 (grades past a school's final grade stay empty)
     students[:, :, 1:, :] = students[:, :, :-1, :].copy()
     students[:, :, 0, :] = 0
-    return CohortStep(dropouts=np.rint(dropouts).astype(np.int64).reshape(n_s, n_m, n_t), graduates=graduates)
+    return CohortStep(dropouts=dropouts, graduates=graduates)
+
+
+def _dropouts_by_school_grade_track(students: np.ndarray, dropout: np.ndarray,
+                                    uniform: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Dropouts ``(S, M, G, T)``: one inverted binomial per school × grade × track, shared over majors.
+
+    A school's dropout probability does not depend on the major, so the count per school, grade and track
+    is Binomial(students, p); it is split over the majors in proportion to their students by systematic
+    allocation (cumulative shares, floored), which never takes more than a major has and keeps the total.
+    """
+    n_s, n_m, n_g, n_t = students.shape
+    by_sgt = students.transpose(0, 2, 3, 1)  # (S, G, T, M)
+    n = by_sgt.sum(axis=3)
+    p = np.broadcast_to(dropout[:, None, None] if dropout.ndim == 1 else dropout[:, None, :], (n_s, n_g, n_t))
+    total = binomial(n, p, uniform(np.arange(n.size)))
+    rows = by_sgt.reshape(-1, n_m)
+    share = np.divide(total.ravel(), n.ravel(), out=np.zeros(n.size), where=n.ravel() > 0)
+    cut = np.floor(np.cumsum(rows, axis=1) * share[:, None] + 0.5)
+    cut[:, -1] = total.ravel()  # exact total, whatever the rounding of the cumulative share
+    drawn = np.diff(cut, axis=1, prepend=0.0).astype(np.int64)
+    return drawn.reshape(n_s, n_g, n_t, n_m).transpose(0, 3, 1, 2)
 
 
 def allocate(total: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:

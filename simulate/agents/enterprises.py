@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import expit
 
 from simulate.scenario.schema import Scenario
 
@@ -86,6 +87,20 @@ class Enterprises:
         starts, block_industry = self.block_starts, self.industry[self.block_starts]
         return np.bincount(block_industry, weights=np.add.reduceat(weighted, starts), minlength=n_industries)
 
+    def by_subregion(self, rows: list[np.ndarray], n_subregions: int) -> np.ndarray:
+        """Sums of per-firm quantities (each already weighted) by sub-region: ``(n_subregions, len(rows))``.
+
+        Records are ordered by sub-region, so each sub-region is one contiguous run.
+        """
+        bounds = np.searchsorted(self.subregion, np.arange(n_subregions + 1))
+        out = np.zeros((n_subregions, len(rows)))
+        present = np.flatnonzero(bounds[1:] > bounds[:-1])
+        if present.size:
+            starts = bounds[:-1][present]
+            for j, v in enumerate(rows):
+                out[present, j] = np.add.reduceat(v, starts)
+        return out
+
     def by_block(self, values: np.ndarray, n_subregions: int, n_industries: int) -> np.ndarray:
         """Weighted sum of a per-firm quantity by (sub-region, industry): ``(R, I)``."""
         weighted = self.weight * values
@@ -143,5 +158,5 @@ def grow(e: Enterprises, revenue_growth: np.ndarray, elasticity: np.ndarray, noi
 
 
 def logistic(x: np.ndarray) -> np.ndarray:
-    """The logistic function, overflow-safe."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+    """The logistic function, overflow-safe (:func:`scipy.special.expit`)."""
+    return expit(x)

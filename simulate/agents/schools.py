@@ -31,6 +31,7 @@ class Schools:
         funding_level: per-student appropriation the school gets before any floor (yuan).
         active: the school enrolls and teaches (False once merged into another).
         entrants: last September's entrants (mergers look at it).
+        base_entrants: the first September's entrants.
     """
 
     level: np.ndarray
@@ -45,6 +46,7 @@ class Schools:
     funding_level: np.ndarray
     active: np.ndarray
     entrants: np.ndarray
+    base_entrants: np.ndarray
 
     @property
     def n(self) -> int:
@@ -101,6 +103,7 @@ def synthesise_schools(sc: Scenario, rng: np.random.Generator) -> Schools:
         funding_level=funding,
         active=np.ones(level.size, dtype=bool),
         entrants=np.zeros(level.size, dtype=np.int64),
+        base_entrants=np.zeros(level.size, dtype=np.int64),
     )
 
 
@@ -118,10 +121,12 @@ def _largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
 def merger_pairs(s: Schools, min_intake: np.ndarray, in_school: np.ndarray) -> np.ndarray:
     """Pairs (school, into) of small schools merging (撤并: closure of small schools), ``(K, 2)``.
 
-    A school whose last intake fell below its level's minimum merges into the largest other active
-    school of its level and sub-region. A school that has no such partner stays open.
+    A school whose last intake fell below its level's minimum, and below four fifths of its first intake
+    (it is shrinking, not small by design), merges into the largest other active school of its level and
+    sub-region. A school that has no such partner stays open.
     """
-    small = s.active & (s.entrants < min_intake[s.level]) & (s.entrants > 0)
+    shrinking = s.entrants < 0.8 * s.base_entrants  # schools smaller than the standard from the start stay
+    small = s.active & (s.entrants < min_intake[s.level]) & (s.entrants > 0) & shrinking
     if not small.any():
         return np.zeros((0, 2), np.int64)
     key = s.level.astype(np.int64) * 256 + s.subregion

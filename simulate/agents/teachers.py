@@ -40,6 +40,9 @@ class Teachers:
         from_industry: hired from industry with enterprise experience (国发〔2019〕4号 §(十二)).
         practice: ``(WINDOW, N)`` months of enterprise practice per year, ring buffer by year.
         early_practice: months of practice in the first three years of service.
+        quit_year: the December in which the teacher quits if still below retirement age: a geometric
+            lifetime drawn at hiring at the yearly quit rate (memoryless, so the same as a yearly draw, and a
+            compared scenario sees the same teacher quit in the same year).
         uid: identity of the person in the slot, the key of their random draws: the base staff are
             numbered, a hire is named by (year, school, rank among the school's hires that year), so the
             same person draws the same luck in every compared scenario (:func:`hire_uid`).
@@ -56,6 +59,7 @@ class Teachers:
     from_industry: np.ndarray
     practice: np.ndarray
     early_practice: np.ndarray
+    quit_year: np.ndarray
     uid: np.ndarray
 
     @classmethod
@@ -73,6 +77,7 @@ class Teachers:
             from_industry=np.zeros(capacity, bool),
             practice=np.zeros((WINDOW, capacity), np.int8),
             early_practice=np.zeros(capacity, np.int16),
+            quit_year=np.zeros(capacity, np.int16),
             uid=np.zeros(capacity, np.int64),
         )
 
@@ -83,7 +88,8 @@ class Teachers:
 
     def add(self, school: np.ndarray, professional: np.ndarray, part_time: bool, *, dual: np.ndarray | None = None,
             female: np.ndarray | None = None, age: np.ndarray | int = 0, service: np.ndarray | int = 0,
-            from_industry: np.ndarray | bool = False, uid: np.ndarray | None = None) -> np.ndarray:
+            from_industry: np.ndarray | bool = False, uid: np.ndarray | None = None,
+            quit_year: np.ndarray | int = 32767) -> np.ndarray:
         """Fill free slots (lowest first) with new teachers; returns their slot indices."""
         n = school.size
         free = np.flatnonzero(~self.active)
@@ -103,6 +109,7 @@ class Teachers:
         self.practice[:, slots] = 0
         self.early_practice[slots] = 0
         self.uid[slots] = np.arange(n) if uid is None else uid
+        self.quit_year[slots] = quit_year
         return slots
 
     def _grow(self, at_least: int) -> None:
@@ -132,7 +139,15 @@ def hire_uid(year: int, school: np.ndarray, kind: int) -> np.ndarray:
     return (np.int64(1 + kind) << np.int64(58)) | (np.int64(year) << np.int64(44)) | (school << np.int64(20)) | rank
 
 
-def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: float, quit_rate: float,
+def quit_years(first: int, rate: float, u: np.ndarray) -> np.ndarray:
+    """The December each teacher quits: ``first`` + a geometric number of whole years at the yearly ``rate``."""
+    if rate <= 1e-9:
+        return np.full(u.size, 32767, np.int16)
+    years = np.log(np.clip(u, 1e-300, 1.0)) / np.log1p(-min(rate, 1 - 1e-12))
+    return np.minimum(first + np.floor(np.minimum(years, 32767.0)), 32767).astype(np.int16)
+
+
+def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: float, year: int,
                     draw: Draw) -> tuple[np.ndarray, np.ndarray]:
     """December exits: retirement at the statutory age, quits below it; survivors age a year.
 
@@ -140,21 +155,25 @@ def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: floa
     at its whole part with probability 1 − fraction.
 
     Args:
-        draw: keyed uniforms per slot (purposes ``retirement`` and ``quit``).
+        year: this December (teachers whose ``quit_year`` it is quit).
+        draw: keyed uniforms per person (purpose ``retirement``, for the fractional retirement age).
 
     Returns:
         Slot indices of retirees and of quitters (both now inactive).
     """
-    full_time = t.active & ~t.part_time
-    ra = np.where(t.female, retirement_female, retirement_male)
+    serving = t.active & ~t.part_time
+    old = np.flatnonzero(serving & (t.age >= np.floor(min(retirement_male, retirement_female))))
+    ra = np.where(t.female[old], retirement_female, retirement_male)
     whole = np.floor(ra)
-    due = full_time & (t.age > whole)
-    edge = np.flatnonzero(full_time & (t.age == whole) & (ra > whole))
-    due[edge[draw("retirement", t.uid[edge]) >= (ra - whole)[edge]]] = True
-    due |= full_time & (t.age == whole) & (ra == whole)
-    retire = np.flatnonzero(due)
-    stay = np.flatnonzero(full_time & ~due)
-    quit_ = stay[draw("quit", t.uid[stay]) < quit_rate]
+    age = t.age[old]
+    due = age > whole
+    edge = np.flatnonzero((age == whole) & (ra > whole))
+    due[edge[draw("retirement", t.uid[old[edge]]) >= (ra - whole)[edge]]] = True
+    due |= (age == whole) & (ra == whole)
+    retire = old[due]
+    leaving = serving & (t.quit_year <= year)
+    leaving[retire] = False
+    quit_ = np.flatnonzero(leaving)
     t.active[retire] = False
     t.active[quit_] = False
     stay = t.active
@@ -184,7 +203,9 @@ def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, b
     dual = industry & (draw("dual_on_arrival", uid) < bt.industry_hire_dual_share)
     female = draw("female", uid) < bt.female_share
     age = np.where(industry, bt.industry_hire_age, bt.entry_age)
-    slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, from_industry=industry, uid=uid)
+    leave = quit_years(year + 1, bt.attrition_rate, draw("quit_lifetime", uid))
+    slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, from_industry=industry, uid=uid,
+                  quit_year=leave)
     t.practice[year % WINDOW, slots[industry]] = min(months_required, 127)
     t.early_practice[slots[industry]] = months_required  # their enterprise years meet the new-teacher rule
     return slots
@@ -219,7 +240,9 @@ class StaffCounts:
         dual: dual-qualified specialty teachers (双师型).
         part_time: enterprise part-time teachers (兼职教师).
         compliant: specialty teachers meeting the practice rule in its window.
-        third_year: full-time teachers who completed their third year of service this year.
+        due: specialty teachers whose window has run (service ≥ the window's years), bound by the rule.
+        due_compliant: of those, the ones meeting the rule.
+        third_year: specialty teachers who completed their third year of service this year.
         third_year_early_ok: of those, the ones with the required months of practice in their first three years.
     """
 
@@ -228,29 +251,35 @@ class StaffCounts:
     dual: np.ndarray
     part_time: np.ndarray
     compliant: np.ndarray
+    due: np.ndarray
+    due_compliant: np.ndarray
     third_year: np.ndarray
     third_year_early_ok: np.ndarray
 
 
-def tally(t: Teachers, n_schools: int, months: np.ndarray, months_required: int) -> StaffCounts:
+def tally(t: Teachers, n_schools: int, months: np.ndarray, months_required: int, window_years: int) -> StaffCounts:
     """Per-school counts of every teacher kind, with practice compliance judged on ``months``."""
-    return counts_by_kind(t, n_schools, months >= months_required, t.early_practice >= months_required)
+    return counts_by_kind(t, n_schools, months >= months_required, t.early_practice >= months_required,
+                          t.service >= window_years)
 
 
-def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray) -> StaffCounts:
+def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray,
+                   due: np.ndarray) -> StaffCounts:
     """Per-school counts of every teacher kind the recorder reports, in one pass over the records.
 
     Args:
         compliant: per record, meets the practice rule in the current window.
         early_ok: per record, did the required months in the first three years of service.
+        due: per record, the rule's window has run (service ≥ its years).
     """
     u8 = np.uint8
     code = (t.part_time.view(u8) | (t.professional.view(u8) << u8(1)) | (t.dual.view(u8) << u8(2))
-            | (compliant.view(u8) << u8(3)) | ((t.service == 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5)))
-    code[~t.active] = 64  # a bucket for empty slots, dropped below
-    table = np.bincount(t.school * 65 + code, minlength=n_schools * 65).reshape(n_schools, 65)[:, :64]
-    c = np.arange(64)
-    pt, prof, dual, comp, third, early = ((c >> k) & 1 == 1 for k in range(6))
+            | (compliant.view(u8) << u8(3)) | ((t.service == 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5))
+            | (due.view(u8) << u8(6)))
+    code[~t.active] = 128  # a bucket for empty slots, dropped below
+    table = np.bincount(t.school * 129 + code, minlength=n_schools * 129).reshape(n_schools, 129)[:, :128]
+    c = np.arange(128)
+    pt, prof, dual, comp, third, early, bound = ((c >> k) & 1 == 1 for k in range(7))
 
     def pick(sel: np.ndarray) -> np.ndarray:
         return table[:, sel].sum(axis=1)
@@ -261,6 +290,8 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
         dual=pick(~pt & prof & dual),
         part_time=pick(pt),
         compliant=pick(~pt & prof & comp),
-        third_year=pick(~pt & third),
-        third_year_early_ok=pick(~pt & third & early),
+        due=pick(~pt & prof & bound),
+        due_compliant=pick(~pt & prof & bound & comp),
+        third_year=pick(~pt & prof & third),
+        third_year_early_ok=pick(~pt & prof & third & early),
     )

@@ -29,9 +29,9 @@ def register(app: typer.Typer) -> None:
 
 
 def goals_command(
-    scenario: Annotated[Path | None, typer.Argument(
-        help="apply this scenario's added/overridden goals (with --reachability: the scenario to audit, "
-             "default the shipped Jiangxi baseline)")] = None,
+    scenario: Annotated[str | None, typer.Argument(
+        metavar="[SCENARIO]", help="a shipped scenario's name or a file: apply its added or overridden goals "
+                                   "(with --reachability: the scenario to audit, default jiangxi_baseline)")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json")] = Format.table,
     reach: Annotated[bool, typer.Option(
         "--reachability", help="run every lever at the low and the high end of scenarios/lever_ranges.yaml and "
@@ -42,19 +42,21 @@ def goals_command(
                                                             "scenario's)")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="folder for reachability.csv (default: runs/reachability_<scenario name>)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing --reachability folder whole")] = False,
 ) -> None:
     """List every target of the five policy documents with its kind, source clause, metric and status."""
     if reach:
-        _reachability(scenario, reps, workers, seed, out)
+        _reachability(scenario, reps, workers, seed, out, force)
         return
     import pandas as pd
 
     from simulate.goals.catalogue import load_catalogue, scenario_goals
 
     if scenario is not None:
+        from simulate.cli.common import scenario_file
         from simulate.scenario import load_scenario
 
-        goals = scenario_goals(load_scenario(scenario).scenario.goals)
+        goals = scenario_goals(load_scenario(scenario_file(scenario)).scenario.goals)
     else:
         goals = load_catalogue()
     if fmt is Format.json:
@@ -77,17 +79,16 @@ def goals_command(
     typer.echo(f"\n{len(rows)} goals; * = proxy of a qualitative goal")
 
 
-def _reachability(scenario: Path | None, reps: int, workers: int, seed: int | None, out: Path | None) -> None:
+def _reachability(scenario: str | None, reps: int, workers: int, seed: int | None, out: Path | None,
+                  force: bool) -> None:
     import simulate
+    from simulate.cli.common import scenario_file
     from simulate.cli.main import BadInput
-    from simulate.cli.run import DEFAULT_SCENARIO
     from simulate.goals.reachability import format_reachability, reachability
     from simulate.results.runfolder import json_writer, write_folder
     from simulate.scenario.lever_ranges import lever_ranges_file, load_lever_ranges
 
-    path = scenario or DEFAULT_SCENARIO
-    if not path.is_file():
-        raise BadInput(f"scenario file {str(path)!r} not found")
+    path = scenario_file(scenario)
     loaded = simulate.load_scenario(path)
     try:
         result = reachability(loaded, replications=reps, seed=seed, workers=workers)
@@ -108,6 +109,6 @@ def _reachability(scenario: Path | None, reps: int, workers: int, seed: int | No
         "goals_low.csv": lambda p: result.low.goals().to_csv(p, index=False),
         "goals_high.csv": lambda p: result.high.goals().to_csv(p, index=False),
         "summary.json": json_writer(summary),
-    })
+    }, replace=force)
     typer.echo(format_reachability(result, name, reps))
     typer.echo(f"\nreachability folder: {folder}")

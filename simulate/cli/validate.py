@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,15 +12,14 @@ def register(app: typer.Typer) -> None:
     app.command("validate")(validate_command)
 
 
-def validate_command(files: Annotated[list[Path], typer.Argument(help="scenario files")]) -> None:
+def validate_command(files: Annotated[list[str], typer.Argument(
+        metavar="SCENARIO...", help="scenario files, or shipped scenarios' names")]) -> None:
     """Validate scenario files; every problem is reported as file:line:column: key.path: message."""
-    from simulate.cli.main import BadInput
+    from simulate.cli.common import scenario_file
     from simulate.scenario import ScenarioError, load_scenario
 
     problems = []
-    for f in files:
-        if not f.is_file():
-            raise BadInput(f"scenario file {str(f)!r} not found")
+    for f in [scenario_file(f) for f in files]:
         try:
             loaded = load_scenario(f)
         except ScenarioError as exc:

@@ -30,11 +30,33 @@ from simulate.explore import MAX_REPLICATIONS
 from simulate.scenario import Scenario
 
 
-def replicate(sc: Scenario, seed: int, replication: int, topics: frozenset[str] | None) -> pd.DataFrame:
-    """One replication's tidy frame (runs in a worker process); ``attrs["cpu_seconds"]`` is the CPU time it took."""
+def declared_draws(loaded: Any, seed: int) -> tuple[tuple, Any]:
+    """The base scenario's uncertain parameters and their draws (``uncertain``, ``parameter_draws`` of :class:`Runner`).
+
+    One row per replication up to :data:`~simulate.explore.MAX_REPLICATIONS`: what
+    ``simulate.run(..., design_replications=MAX_REPLICATIONS)`` draws.
+    """
+    from simulate.uncertainty import declared, draws
+
+    uncertain = declared(loaded)
+    if not uncertain:
+        return (), None
+    return uncertain, draws(uncertain, seed, MAX_REPLICATIONS)[[u.name for u in uncertain]].to_numpy(float)
+
+
+def replicate(sc: Scenario, seed: int, replication: int, topics: frozenset[str] | None,
+              uncertain: tuple = (), row: Any = None) -> pd.DataFrame:
+    """One replication's tidy frame (runs in a worker process); ``attrs["cpu_seconds"]`` is the CPU time it took.
+
+    With ``uncertain``, the replication simulates ``sc`` with the parameter draws ``row`` written in, as
+    :func:`simulate.run` does.
+    """
     from simulate.engine import simulate_replication
+    from simulate.uncertainty.sample import apply_row
 
     start = time.process_time()
+    if uncertain:
+        sc = apply_row(sc, uncertain, row)
     frame = simulate_replication(sc, seed, replication, topics=topics).frame
     frame.attrs["cpu_seconds"] = time.process_time() - start
     return frame
@@ -127,11 +149,18 @@ class Runner:
         finish: called with (job, base frames, variant frames) when all of a job's replications are done.
         topics: recording topics of each replication (``None``: all).
         max_sessions: sessions kept; the least recently used is forgotten beyond this.
+        uncertain: the base scenario's declared uncertain parameters (none: parameters at their centre).
+        parameter_draws: their Latin-hypercube draws, one row per replication up to
+            :data:`~simulate.explore.MAX_REPLICATIONS`: replication ``r`` of the base and of every variant
+            uses row ``r``, as ``simulate.run(..., design_replications=MAX_REPLICATIONS)`` does.
     """
 
     def __init__(self, base: Scenario, seed: int, workers: int, finish: Finisher,
-                 topics: frozenset[str] | None = None, max_sessions: int = 32) -> None:
+                 topics: frozenset[str] | None = None, max_sessions: int = 32, uncertain: tuple = (),
+                 parameter_draws: Any = None) -> None:
         self.base = base
+        self.uncertain = tuple(uncertain)
+        self.parameter_draws = parameter_draws
         self.seed = int(seed)
         self.workers = max(1, int(workers))
         self.finish = finish
@@ -157,7 +186,7 @@ class Runner:
         for r in range(reps):
             f = self._base.get(r)
             if f is None or f.cancelled() or (f.done() and f.exception() is not None):
-                self._base[r] = self._pool.submit(replicate, self.base, self.seed, r, self.topics)
+                self._base[r] = self._pool.submit(replicate, self.base, self.seed, r, self.topics, *self._draw(r))
         return [self._base[r] for r in range(reps)]
 
     # -- jobs ------------------------------------------------------------------------------------
@@ -182,7 +211,7 @@ class Runner:
             job.base = self._base_futures(job.reps)
             job.pending_base = [f for f in job.base if not f.done()]
             if scenario is not None:
-                job.futures = [self._pool.submit(replicate, scenario, self.seed, r, self.topics)
+                job.futures = [self._pool.submit(replicate, scenario, self.seed, r, self.topics, *self._draw(r))
                                for r in range(job.reps)]
             s.job = job
             if old is not None and old.state == "running":
@@ -190,6 +219,12 @@ class Runner:
         threading.Thread(target=self._wait, args=(job,), name=f"explore-{session[:8]}-{job.generation}",
                          daemon=True).start()
         return job
+
+    def _draw(self, r: int) -> tuple:
+        """``(uncertain, row)`` of replication ``r`` (empty when parameters stay central)."""
+        if not self.uncertain:
+            return ()
+        return (self.uncertain, tuple(float(x) for x in self.parameter_draws[r]))
 
     def _session(self, session: str) -> Session:
         s = self._sessions.get(session)

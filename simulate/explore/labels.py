@@ -39,8 +39,12 @@ UI: dict[str, tuple[str, str]] = {
     "status_error": ("模拟出错：{message}", "Simulation failed: {message}"),
     "status_invalid": ("杠杆取值无效，结果仍为上一次有效设置：", "Invalid lever values; the results shown are for the "
                                                      "last valid settings:"),
-    "paired": ("与基准情景使用相同随机种子（共同随机数），差异逐次配对。",
-               "The variant shares the base scenario's seeds (common random numbers); differences are paired."),
+    "paired": ("与基准情景使用相同随机种子（共同随机数）和相同的不确定参数抽样，差异逐次配对；"
+               "达成概率同时涵盖参数不确定性和随机性"
+               "（第 i 次重复使用 40 行拉丁超立方抽样的第 i 行，40 次时与 talentsim run 完全一致）。",
+               "The variant shares the base scenario's seeds (common random numbers) and parameter draws; differences "
+               "are paired. P(met) covers both parameter uncertainty and chance (replication i uses row i of a "
+               "40-row Latin hypercube: at 40 replications the numbers equal talentsim run's)."),
     "variant": ("调整后情景", "Variant"),
     "changed_levers": ("已调整的杠杆", "Changed levers"),
     "no_changes": ("尚未调整任何杠杆：调整后情景与基准情景相同。",

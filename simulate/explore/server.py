@@ -18,7 +18,7 @@ from pathlib import Path
 from werkzeug.serving import BaseWSGIServer, get_sockaddr, make_server, select_address_family
 
 from simulate.explore.app import Settings, create_app
-from simulate.explore.jobs import Runner
+from simulate.explore.jobs import Runner, declared_draws
 from simulate.explore.results import Explorer
 from simulate.scenario import LoadedScenario
 
@@ -94,7 +94,9 @@ def start(loaded: LoadedScenario, scenario_file: Path, *, host: str = "127.0.0.1
         server = make_server(host, port, None, threaded=True, fd=sock.fileno())
     finally:
         sock.close()  # the server holds its own duplicate
-    runner = Runner(loaded.scenario, explorer.seed, workers, explorer.finish, explorer.topics)
+    uncertain, table = declared_draws(loaded, explorer.seed)  # every replication draws them, as talentsim run does
+    runner = Runner(loaded.scenario, explorer.seed, workers, explorer.finish, explorer.topics,
+                    uncertain=uncertain, parameter_draws=table)
     try:
         say(f"simulating the base scenario {loaded.scenario.name}: {reps} replications on {workers} worker(s), "
             f"seed {explorer.seed} …")

@@ -12,16 +12,24 @@ year they forecast, so neither they nor the model are scored against a definitio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from simulate.fitting import series
+from simulate.fitting.attribution import attribute
 from simulate.fitting.calibrate import Fit, fit
+from simulate.fitting.cohort import Births
 from simulate.fitting.data import INCLUDES_TRANSFERS, TRANSFERS, Observed, harmonised, national_series
 
 PREDICTION_COLUMNS = ["region", "level", "indicator", "year", "value"]
+SNAPSHOT = ("enrollment", "in_school", "graduates", "schools", "fulltime_teachers")
+"""The indicators of a province's education snapshot (as :mod:`simulate.fitting.regional` reads them)."""
+REGIONAL_COLUMNS = ["region", "level", "indicator", "year", "actual", "model", "persistence", "base_year",
+                    "base_value", "share", "national", "ape_model", "ape_persistence", "note"]
+"""Columns of the regional snapshot check (``regional.csv``): a later figure of a province against its share of
+the national projection in its last snapshot of the same series up to the cut-off, and against persistence."""
 HELD = "held at the last observed value"
 MODEL = "cohort and staffing equations"
 
@@ -33,9 +41,13 @@ class Backtest:
     Attributes:
         fit: the calibration on the rows up to ``fit_until``.
         predictions: ``region, level, indicator, year, value`` for every projected national series.
+        regional: the regional snapshots after the cut-off, each scored (where the province has an earlier
+            figure of the same series) as its share of the national projection (:func:`regional_check`).
         methods: (level, indicator) → how the model projects it (equations, or held).
         excluded: series of the training data the model does not project, with the reason.
         points: one row per scored figure: ``level, indicator, year, actual, model, persistence, trend``.
+        drivers: per series projected by the equations, which driver explains its error
+            (:func:`simulate.fitting.attribution.attribute`).
     """
 
     fit: Fit
@@ -45,6 +57,8 @@ class Backtest:
     methods: dict[tuple[str, str], str]
     excluded: pd.DataFrame
     points: pd.DataFrame
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    regional: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REGIONAL_COLUMNS))
 
     def errors(self) -> pd.DataFrame:
         """MAPE (%) per series for the model and both naive forecasts; ``in_overall`` marks the common set."""
@@ -89,17 +103,61 @@ class Backtest:
                 f"= {o['ratio']:.2f}, so the model {beats} the best naive forecast.")
 
 
-def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstrap: int = 0) -> Backtest:
-    """Fit on ``year ≤ fit_until``, project national series to ``until`` and score the later rows."""
+def backtest(obs: Observed, fit_until: int, until: int | None = None, *, bootstrap: int = 0,
+             births: Births | None | str = "default") -> Backtest:
+    """Fit on ``year ≤ fit_until``, project national series to ``until`` and score the later rows.
+
+    ``births`` (default: ``calibration/births_national.csv``) are cut at ``fit_until`` like the data.
+    """
     fit_until = int(fit_until)
     train, later = obs.until(fit_until), obs.after(fit_until)  # the split comes first
     until = int(until) if until is not None else max(fit_until + 1, obs.last_year)
     if until <= fit_until:
         raise ValueError(f"--until ({until}) must be after --fit-until ({fit_until})")
-    f = fit(train, fit_until, bootstrap=bootstrap)
+    f = fit(train, fit_until, bootstrap=bootstrap, births=births)
     predictions, methods, excluded = project(f, train, until)
     points = score(predictions, train, later.until(until))
-    return Backtest(f, fit_until, until, predictions, methods, excluded, points)
+    drivers = attribute(f, obs.until(until), points, methods, until)  # after scoring: explains, never predicts
+    regional = regional_check(predictions, train, later.until(until))
+    return Backtest(f, fit_until, until, predictions, methods, excluded, points, drivers, regional)
+
+
+def regional_check(predictions: pd.DataFrame, train: Observed, actual: Observed) -> pd.DataFrame:
+    """Score the provinces' later snapshots as a province is simulated: a constant share of the national flows.
+
+    Regions have snapshots, not series (Jiangxi 2021, Jilin 2017 and 2021, Hunan 2017–2018). For each regional
+    snapshot figure (:data:`SNAPSHOT`) after the cut-off whose level and indicator the national projection
+    covers, the model's forecast is the province's share of the national figure in its last snapshot of the
+    same series up to the cut-off × the national projection of that year (the assumption behind every
+    province's intake layer); persistence is that snapshot itself. A later figure without an earlier one of
+    its series is listed, unscored, with the reason.
+    """
+    pred = predictions.set_index(["level", "indicator", "year"]).value
+    projected = {(lv, ind) for lv, ind, _ in pred.index}
+    rows = []
+    later = actual.frame[(actual.frame.region != "national") & actual.frame.indicator.isin(SNAPSHOT)]
+    for r in later.itertuples():
+        row = {"region": r.region, "level": r.level, "indicator": r.indicator, "year": int(r.year),
+               "actual": float(r.value)}
+        base = train.series(r.level, r.indicator, r.region)
+        if (r.level, r.indicator) not in projected:
+            rows.append({**row, "note": "the national projection does not cover this series"})
+            continue
+        if not len(base):
+            rows.append({**row, "note": "no earlier snapshot of the series to scale"})
+            continue
+        by, bv = int(base.index[-1]), float(base.iloc[-1])
+        nat = harmonised(train, r.level, r.indicator).values
+        if by not in nat.index or not nat[by] > 0:
+            rows.append({**row, "base_year": by, "base_value": bv, "note": f"no national figure of {by} to scale by"})
+            continue
+        share, national = bv / float(nat[by]), float(pred.get((r.level, r.indicator, int(r.year)), np.nan))
+        model = share * national
+        rows.append({**row, "model": model, "persistence": bv, "base_year": by, "base_value": bv, "share": share,
+                     "national": national, "ape_model": abs(model - r.value) / abs(r.value) * 100,
+                     "ape_persistence": abs(bv - r.value) / abs(r.value) * 100,
+                     "note": f"share of {by} × the national projection"})
+    return pd.DataFrame(rows, columns=REGIONAL_COLUMNS)
 
 
 def project(f: Fit, train: Observed, until: int) -> tuple[pd.DataFrame, dict, pd.DataFrame]:

@@ -18,8 +18,9 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from simulate.fitting import model, series
+from simulate.fitting.cohort import DEFAULT_BIRTHS, Births, load_births
 from simulate.fitting.data import TRANSFERS, Observed, relative_sigma
-from simulate.fitting.params import BY_NAME, EXPANSION_YEARS, GROUPS, PARAMS, START, intake_paths_supported
+from simulate.fitting.params import BY_NAME, EXPANSION_YEARS, GROUPS, PARAMS, POLICY_YEAR, START, intake_paths_supported
 
 INPUT_SERIES = {("junior_secondary", "enrollment")}
 """Series the model takes as given (drivers), so they are not fitted."""
@@ -38,6 +39,7 @@ class Fit:
         obs: the observations used (``level, indicator, year, value, qualifier, quality, sigma, line,
             fitted``).
         train: the data cut at ``fit_until``; inputs: the model inputs built from it.
+        births: national births up to ``fit_until`` (None: none given).
     """
 
     theta: dict[str, float]
@@ -52,10 +54,18 @@ class Fit:
     cost: float
     dof: int
     interval: dict[str, tuple[float, float]] = field(default_factory=dict)
+    births: Births | None = None
 
-    def project(self, until: int) -> tuple[model.Inputs, dict]:
-        """Run the fitted model from the initial stocks to ``until``: (its inputs, its output)."""
-        inputs = model.Inputs.from_observed(self.train, until, trends=self.inputs.trends)
+    def project(self, until: int, restart: bool = True) -> tuple[model.Inputs, dict]:
+        """Run the fitted model from the initial stocks to ``until``: (its inputs, its output).
+
+        With ``restart`` the years after the cut-off start from the published stocks of the cut-off year
+        (as a scenario starting then would); the years up to it are the fit's either way.
+        """
+        inputs = model.Inputs.from_observed(self.train, until, trends=self.inputs.trends, births=self.births,
+                                            fit_until=self.inputs.fit_until)
+        if restart:
+            inputs = inputs.restarted(self.train)
         return inputs, model.run(self.theta, inputs)
 
     def projectable(self, level: str, indicator: str) -> bool:
@@ -79,8 +89,10 @@ class Fit:
             if p.name in self.fitted:
                 status = "at bound" if p.name in self.at_bound else (
                     "weakly identified" if weakly_identified(self, p.name) else "fitted")
-            elif p.name.endswith("_trend") and not self.inputs.trends:
+            elif p.name.endswith(("_trend", "_policy")) and not self.inputs.trends:
                 status = "held at 0: the scenario schema takes constant intake shares"
+            elif p.name.endswith("_policy") and self.groups.get(p.group) == "fitted":
+                status = f"held at 0: no data from {POLICY_YEAR} on (the first intake under the revised law)"
             elif self.groups.get(p.group) != "fitted":
                 status = f"held at start value: {self.groups.get(p.group)}"
             else:
@@ -152,7 +164,16 @@ def candidate_params(table: pd.DataFrame, inputs: model.Inputs) -> tuple[list[st
     for g in GROUPS:
         names = [p.name for p in PARAMS if p.group == g]
         if not inputs.trends:
-            names = [n for n in names if not n.endswith("_trend")]
+            names = [n for n in names if not n.endswith(("_trend", "_policy"))]
+        if g == "teachers":  # a ratio trend needs the ratio observed in several years
+            ratio_years = table[table.indicator == "student_teacher_ratio"].groupby("level").year.nunique()
+            names = [n for n in names if not (n.startswith("ratio_") and n.endswith("_trend"))
+                     or ratio_years.get(n.removeprefix("ratio_").removesuffix("_trend"), 0) >= 3
+                     or n == "ratio_technical_school_trend" and (table.level == "technical_school").sum() >= 6]
+        elif g == "intake":  # a change of slope needs intake observed both before and from the law
+            years = table[table.group == g].year
+            if not ((years >= POLICY_YEAR).any() and (years < POLICY_YEAR).any()):
+                names = [n for n in names if not n.endswith("_policy")]
         if g == "higher":  # a shift needs HV entrants observed both before and from its year
             names = [n for n in names if n != "transfer_share" or has_transfers]
             names = [n for n in names if not n.startswith("expansion_") or (
@@ -167,7 +188,7 @@ def candidate_params(table: pd.DataFrame, inputs: model.Inputs) -> tuple[list[st
 
 
 def fit(obs: Observed, fit_until: int | None = None, *, bootstrap: int = 0, seed: int = 0,
-        trends: bool | None = None) -> Fit:
+        trends: bool | None = None, births: Births | None | str = "default") -> Fit:
     """Fit the aggregate model to the national rows with ``year ≤ fit_until`` (default: all years).
 
     Args:
@@ -176,11 +197,16 @@ def fit(obs: Observed, fit_until: int | None = None, *, bootstrap: int = 0, seed
         bootstrap: number of parametric-bootstrap refits for percentile intervals (0: none).
         seed: seed of the bootstrap draws.
         trends: fit trends of the intake shares (default: when the scenario schema can take them).
+        births: national births (``"default"``: ``calibration/births_national.csv``; None: none), cut
+            at ``fit_until`` like the data.
     """
     fit_until = obs.last_year if fit_until is None else int(fit_until)
     train = obs.until(fit_until)  # no look-ahead: nothing after the cut-off is kept
+    if isinstance(births, str):
+        births = load_births(DEFAULT_BIRTHS)
+    births = births.until(fit_until) if births is not None else None
     trends = intake_paths_supported() if trends is None else trends
-    inputs = model.Inputs.from_observed(train, fit_until, trends=trends)
+    inputs = model.Inputs.from_observed(train, fit_until, trends=trends, births=births)
     table = observations(train, inputs)
     base = dict(START)
     if len(table):  # figures the model has no value for (flows in a level's first year) are not fitted
@@ -212,7 +238,7 @@ def fit(obs: Observed, fit_until: int | None = None, *, bootstrap: int = 0, seed
             interval = _bootstrap(obj, res.x, lb, ub, cost, dof, bootstrap, seed)
     fitted_table = table.assign(fitted=obj.predict(theta) if len(table) else np.zeros(0))
     return Fit(theta=theta, fitted=free, se=se, at_bound=at_bound, groups=groups, obs=fitted_table, train=train,
-               inputs=inputs, fit_until=fit_until, cost=cost, dof=dof, interval=interval)
+               inputs=inputs, fit_until=fit_until, cost=cost, dof=dof, interval=interval, births=births)
 
 
 def _jacobian(obj: _Objective, x: np.ndarray) -> np.ndarray:

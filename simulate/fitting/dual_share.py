@@ -53,6 +53,31 @@ class DualFit:
                 f"55.51% (2021) and 56.18% (2022); engine gives {h}")
 
 
+def national_scenario(fit=None) -> Scenario:
+    """The shipped national baseline, with the rates of ``fit`` (a :class:`~simulate.fitting.calibrate.Fit`) if given.
+
+    The certification hindcast starts from it; ``talentsim calibrate`` passes the fit it has just made,
+    so the dropout, progression and attrition rates are the ones written beside the certification rate.
+    """
+    from simulate import shipped
+    from simulate.fitting import layers
+    from simulate.scenario import load_scenario
+
+    d = load_scenario(shipped.scenario_path("national_baseline")).scenario.model_dump(mode="python")
+    if fit is not None:
+        tree, _ = layers.behaviour_layer(fit, "")
+
+        def overlay(target: dict, layer: dict) -> None:
+            for key, value in layer.items():
+                if isinstance(value, dict) and "value" in value and "source" in value:
+                    target[key] = value["value"]
+                else:
+                    overlay(target[key], value)
+
+        overlay(d, tree)
+    return Scenario.model_validate(d)
+
+
 def hindcast_scenario(national: Scenario, rate: float, scale: float = 0.1) -> Scenario:
     """The national scenario re-based to 2021–2022 with the Dec 2020 share and a given certification rate."""
     d = national.model_dump(mode="python")
@@ -110,6 +135,7 @@ def layer_text(fit: DualFit) -> str:
         "range": [round(fit.low, 4), round(fit.high, 4)],
         "note": "range: the rates at which the engine's 2022 share is 56.18% ± 0.5 points",
     }}}}
-    head = ("# Certification rate fitted on the national engine (simulate.fitting.dual_share; `talentsim calibrate`\n"
-            "# rewrites it). A scenario extends this file after calibration/parameters/*.yaml.\n")
+    head = ("# Certification rate fitted on the national engine (simulate.fitting.dual_share): written by\n"
+            "# `talentsim calibrate` (with the engine) beside the behaviour layer. A scenario extends this file\n"
+            "# after calibration/parameters/*.yaml and fitted/behaviour.yaml.\n")
     return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=200)

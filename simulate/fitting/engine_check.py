@@ -5,29 +5,29 @@ first year every engine level has a stock (2017 → base year 2018), with the fi
 the observed or fitted intake drivers, run to the last fitted year. Its national totals are mapped
 onto the published series with the same measurement equations as the aggregate model.
 
-Teacher certification in the engine needs enterprise-practice compliance, which the aggregate model
-does not follow; :func:`certification_rate` maps the fitted effective rate through the compliance the
-engine produces (a quick run at 5% scale with every compliant teacher certified).
+Teacher certification in the engine works through practice compliance, retirements, quits and hires
+from industry, which the aggregate model does not follow; its rate is fitted on the engine itself
+(:mod:`~simulate.fitting.dual_share`) and passed in.
 """
 
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from simulate.fitting import layers, series
+from simulate import shipped
+from simulate.fitting import layers, paths, series
 from simulate.fitting.calibrate import Fit
+from simulate.fitting.cohort import COHORT_LAG, GENERAL_YEARS
 from simulate.fitting.data import harmonised
 from simulate.scenario.loader import deep_merge, load_layers, parse_yaml
 from simulate.scenario.schema import LEVELS, Scenario
 
-ROOT = Path(__file__).resolve().parents[2]
-BEHAVIOUR = ROOT / "calibration" / "parameters" / "behaviour.yaml"
-NATIONAL_REGION = ROOT / "calibration" / "parameters" / "national_region.yaml"
-NATIONAL_BASELINE = ROOT / "scenarios" / "national_baseline.yaml"
+BEHAVIOUR = shipped.calibration_dir() / "parameters" / "behaviour.yaml"
+NATIONAL_REGION = shipped.calibration_dir() / "parameters" / "national_region.yaml"
+NATIONAL_BASELINE = shipped.scenarios_dir() / "national_baseline.yaml"
 ENGINE_LEVELS = ("secondary_vocational", "technical_school", "higher_vocational")
 
 
@@ -62,16 +62,7 @@ def hindcast_dict(fit: Fit, certification: float | None = None) -> dict:
         if fit.groups.get("dual") == "fitted":
             dual, prof = out[(lv, "dual_qualified_teachers")], out[(lv, "professional_teachers")]
             stock["dual_qualified_share"] = float(dual[at[base - 1]] / prof[at[base - 1]])
-    intake = region["intake"]
-    junior = out[("driver", "junior_graduates")]
-    intake["junior_graduates"] = float(junior[at[base]])
-    intake["junior_graduates_growth"] = layers._growth_steps(junior, years, base)
-    intake["vocational_share"] = layers._share_value(fit, "vocational_share", inputs)
-    intake["technical_share_of_secondary"] = layers._share_value(fit, "technical_share", inputs)
-    external = out[("higher_vocational", "external_entrants")]
-    intake["higher_external_applicants"] = float(external[at[base]])
-    intake["higher_external_growth"] = layers._growth_steps(external, years, base)
-    intake["undergraduate_external_applicants"] = 0.0
+    region["intake"] = hindcast_intake(fit)
     coh = d["behaviour"]["cohorts"]
     for lv in ENGINE_LEVELS:
         if layers.usable(fit, f"dropout_{lv}"):
@@ -87,32 +78,22 @@ def hindcast_dict(fit: Fit, certification: float | None = None) -> dict:
     return d
 
 
-def certification_rate(fit: Fit, seed: int = 0) -> tuple[float | None, str]:
-    """Engine ``certification_rate`` giving the fitted effective rate, and how it was obtained."""
-    if fit.groups.get("dual") != "fitted" or not layers.usable(fit, "certification"):
-        return None, "not identified"
-    import simulate
-
-    d = hindcast_dict(fit, certification=1.0)
-    d["scale"] = 0.05
-    for lv in ENGINE_LEVELS:
-        d["region"]["levels"][lv]["schools"] = max(1, d["region"]["levels"][lv]["schools"] // 20)
-    frame = simulate.run(Scenario.model_validate(d), seed=seed).frame
-    t = _totals(frame, "national")
-    cert = t.get(("all", "teachers_certified"))
-    prof, dual = t.get(("all", "professional_teachers")), t.get(("all", "dual_qualified_teachers"))
-    if cert is None or prof is None:
-        return None, "the engine run recorded no certification"
-    candidates = (prof - dual).shift(1)
-    kappa = float(cert.reindex(candidates.index)[1:].sum() / candidates[1:].sum())
-    if not kappa > 0:
-        return None, "no teacher met the practice rule in the engine: certification cannot be mapped"
-    rate = fit.theta["certification"] / kappa
-    note = (f"fitted effective rate {fit.theta['certification']:.4f} a year / practice-compliant share "
-            f"{kappa:.4f} of non-dual specialty teachers in the engine")
-    if rate > 1:
-        note += f" = {rate:.2f} > 1: capped at 1 (practice posts bind: the engine cannot certify as fast as observed)"
-    return min(rate, 1.0), note
+def hindcast_intake(fit: Fit) -> dict:
+    """``region.intake`` of the national hindcast: the fitted central paths (births as the fit saw them)."""
+    if fit.births is None:
+        raise ValueError("the engine hindcast needs national births (calibration/births_national.csv)")
+    ratio = paths.junior_ratio_path(fit)
+    if ratio is None:
+        raise ValueError("too few years to fit the births → junior graduates ratio")
+    return {
+        "national_births": {int(y): float(v) for y, v in fit.births.values.items()},
+        "cohort_lag": COHORT_LAG, "higher_external_lag": GENERAL_YEARS, "junior_per_birth": ratio.value,
+        "province_share": 1.0,
+        "vocational_share": paths.share_path(fit, "vocational_share").value,
+        "technical_share_of_secondary": paths.share_path(fit, "technical_share").value,
+        "higher_external_rate": paths.external_rate_path(fit).value,
+        "undergraduate_external_applicants": 0.0,
+    }
 
 
 def _totals(frame: pd.DataFrame, region: str) -> dict[tuple[str, str], pd.Series]:
@@ -169,4 +150,4 @@ def long_table(out: dict, fit: Fit, years: np.ndarray, column: str) -> pd.DataFr
     return pd.DataFrame(rows, columns=["level", "indicator", "year", column])
 
 
-__all__ = ["certification_rate", "engine_fit", "hindcast_dict", "national_dict"]
+__all__ = ["engine_fit", "hindcast_dict", "national_dict"]

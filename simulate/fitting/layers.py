@@ -1,17 +1,21 @@
 """Fitted values as scenario layers: YAML files a scenario ``extends:`` after the parameter files.
 
-Two layers, because rates and regional drivers travel differently:
+Three layers, because rates, the national cohort and regional drivers travel differently:
 
-* the **behaviour** layer (``--out``, default ``calibration/fitted/behaviour.yaml``): dropout,
+* the **behaviour** layer (``--out``, default ``runs/calibration/fitted/behaviour.yaml``; the shipped
+  copy is ``calibration/fitted/behaviour.yaml``): dropout,
   progression, teacher attrition and certification — rates any region's scenario may extend;
-* the **national region** layer (default ``calibration/fitted/national_region.yaml``): intake
-  drivers (junior graduates and their growth path, vocational and technical shares, external
-  higher-vocational applicants with the 扩招 shifts) and student–teacher ratios, for
-  ``scenarios/national_baseline.yaml`` (base year :data:`BASE_YEAR_DEFAULT` = last data year + 1).
+* the **cohort** layer (``cohort.yaml`` beside the behaviour layer): national births by year, the lags
+  and the fitted births → junior-graduates ratio — every scenario extends it;
+* the **national region** layer (``national_region.yaml`` beside the behaviour layer): the intake
+  paths (vocational and technical shares, external higher-vocational applicants per non-vocational
+  junior graduate with the 扩招 shifts) and student–teacher ratios, for
+  ``scenarios/national_baseline.yaml``. A province's intake layer is :mod:`~simulate.fitting.regional`'s.
 
-Every value is ``{value, source, note}``; the source says how it was fitted. Weakly identified
-parameters are not written (the scenario keeps its parameter file's value) and are listed in the
-file's header and the report.
+Every value is ``{value, source, note}``, and every uncertain driver path also carries
+``range: [low, high]`` (:mod:`~simulate.fitting.paths`); the source says how it was fitted. Weakly
+identified parameters are not written (the scenario keeps its parameter file's value) and are listed
+in the file's header and the report.
 """
 
 from __future__ import annotations
@@ -19,17 +23,17 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import yaml
 
-from simulate.fitting import model
+from simulate.fitting import paths
 from simulate.fitting.calibrate import Fit, weakly_identified
-from simulate.fitting.params import BY_NAME, EXPANSION_YEARS
+from simulate.fitting.cohort import COHORT_LAG, GENERAL_YEARS, Births
+from simulate.fitting.params import BY_NAME
+from simulate.fitting.paths import DriverPath
 
 BEHAVIOUR_KEYS = ("dropout_secondary_vocational", "dropout_technical_school", "dropout_higher_vocational",
                   "progression_secondary_vocational", "teacher_attrition")
 RATIO_KEYS = ("ratio_secondary_vocational", "ratio_technical_school", "ratio_higher_vocational")
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "calibration" / "fitted"
 
 
 def source(fit: Fit, name: str, command: str) -> str:
@@ -59,9 +63,13 @@ def usable(fit: Fit, name: str) -> bool:
     return name in fit.fitted and not weakly_identified(fit, name)
 
 
-def behaviour_layer(fit: Fit, command: str, certification: float | None = None,
-                    certification_note: str = "") -> tuple[dict, list[str]]:
-    """The behaviour layer as plain data, and the names left out (weakly identified or not fitted)."""
+def behaviour_layer(fit: Fit, command: str) -> tuple[dict, list[str]]:
+    """The behaviour layer as plain data, and the names left out (weakly identified or not fitted).
+
+    The certification rate is not in it: it is fitted on the agent engine, where practice posts,
+    retirements, quits and hires from industry move the share too, and written to its own layer
+    (``teachers.yaml``, :mod:`~simulate.fitting.dual_share`).
+    """
     tree: dict = {}
     skipped = []
     for name in BEHAVIOUR_KEYS:
@@ -72,21 +80,20 @@ def behaviour_layer(fit: Fit, command: str, certification: float | None = None,
         note = p.meaning + (" (at a bound of the search)" if name in fit.at_bound else "")
         _set(tree, p.engine, {"value": round(float(fit.theta[name]), 5), "source": source(fit, name, command),
                               "note": note})
-    if certification is not None and usable(fit, "certification"):
-        _set(tree, BY_NAME["certification"].engine, {
-            "value": round(float(certification), 4), "source": source(fit, "certification", command),
-            "note": certification_note or "effective rate mapped through the engine's practice compliance"})
-    else:
-        skipped.append("certification")
     return tree, skipped
 
 
+def sourced(path: DriverPath, source_text: str, meaning: str) -> dict:
+    """A sourced leaf ``{value, source, range: [low, high], note}`` of a driver path."""
+    return {"value": path.value, "source": source_text, "range": [path.low, path.high],
+            "note": f"{meaning}. Central path: {path.how}. Range: {path.range}."}
+
+
 def region_layer(fit: Fit, command: str, base_year: int) -> tuple[dict, list[str]]:
-    """The national region layer for a scenario starting in ``base_year``."""
-    horizon = max(base_year + 6, fit.fit_until + 7)
-    inputs, out = fit.project(horizon)
-    years = inputs.years
-    at = {int(y): i for i, y in enumerate(years)}
+    """The national region layer (teacher ratios and intake paths), for a scenario starting in ``base_year``.
+
+    The intake paths are dated, so they hold for any base year; ``base_year`` only names the file's use.
+    """
     tree: dict = {}
     skipped = []
     for name in RATIO_KEYS:
@@ -100,31 +107,12 @@ def region_layer(fit: Fit, command: str, base_year: int) -> tuple[dict, list[str
     if fit.groups.get("intake") == "fitted":
         for name, key in (("vocational_share", "vocational_share"),
                           ("technical_share", "technical_share_of_secondary")):
-            value = _share_value(fit, name, inputs)
-            intake[key] = {"value": value, "source": source(fit, name, command), "note": BY_NAME[name].meaning}
-    junior = out[("driver", "junior_graduates")]
-    if base_year in at and math.isfinite(junior[at[base_year]]):
-        intake["junior_graduates"] = {
-            "value": round(float(junior[at[base_year]])),
-            "source": f"fitted: {command}: junior-secondary entrants × (1 − junior_dropout)³ "
-                      f"(junior_dropout {fit.theta['junior_dropout']:.4f}), or observed graduates",
-            "note": f"junior-secondary graduates in {base_year}"}
-        intake["junior_graduates_growth"] = {
-            "value": _growth_steps(junior, years, base_year),
-            "source": f"fitted: {command}: junior cohort projected from observed entrants; held once they run out",
-            "note": "yearly growth of junior-secondary graduates"}
-    external = out.get(("higher_vocational", "external_entrants"))
-    if fit.groups.get("higher") == "fitted" and external is not None and base_year in at:
-        shifts = ", ".join(f"{y}: {fit.theta.get(f'expansion_{y}', 0.0):+.3f}" for y in EXPANSION_YEARS)
-        intake["higher_external_applicants"] = {
-            "value": round(float(external[at[base_year]])),
-            "source": source(fit, "external_share", command),
-            "note": f"external_share {fit.theta['external_share']:.4f} × general senior graduates × "
-                    f"扩招 shifts ({shifts})"}
-        intake["higher_external_growth"] = {
-            "value": _growth_steps(external, years, base_year),
-            "source": f"fitted: {command}: general senior graduates projected by their cohort",
-            "note": "yearly growth of external higher-vocational applicants"}
+            intake[key] = sourced(paths.share_path(fit, name), source(fit, name, command), BY_NAME[name].meaning)
+    if fit.groups.get("higher") == "fitted" and "external_share" in fit.fitted:
+        intake["higher_external_rate"] = sourced(
+            paths.external_rate_path(fit), source(fit, "external_share", command),
+            "external applicants to 高职 per junior graduate of three years earlier who did not enter secondary "
+            "vocational or technical school (the general track and others, incl. the 扩招 social applicants)")
     if usable(fit, "undergraduate_external"):
         intake["undergraduate_external_applicants"] = {
             "value": round(float(fit.theta["undergraduate_external"])),
@@ -135,28 +123,44 @@ def region_layer(fit: Fit, command: str, base_year: int) -> tuple[dict, list[str
     return tree, skipped
 
 
-def _share_value(fit: Fit, name: str, inputs: model.Inputs):
-    value = round(float(fit.theta[name]), 5)
-    if not inputs.trends:
-        return value
-    first = int(inputs.years[0])
-    start = model.share_at(fit.theta, name, first, inputs)
-    if abs(start - value) < 1e-6:
-        return value
-    return {"ramp": {"from_year": first, "from_value": round(start, 5), "to_year": inputs.fit_until,
-                     "to_value": value}}
+def cohort_layer(fit: Fit, births: Births, command: str) -> dict:
+    """The national school-age cohort: births by year, the lags and the fitted births → graduates ratio.
+
+    Region-independent: every scenario extends it (a province scales it by ``province_share``). The
+    births are written in full from the file (the fit itself saw them only up to its cut-off).
+    """
+    years = [int(y) for y in births.values.index]
+    quality = ", ".join(f"{q} {min(g)}–{max(g)}" for q, g in _runs(births.quality))
+    intake = {
+        "national_births": {
+            "value": {y: int(round(births.values[y])) for y in years},
+            "source": f"obs: calibration/{Path(births.file).name} ({quality}; NBS statistical communiqués from 2012, a "
+                      "public compilation of NBS figures before)",
+            "note": f"出生人口, persons; held at the {years[-1]} figure after {years[-1]} (reached by junior graduates "
+                    f"only after {years[-1] + COHORT_LAG})"},
+        "cohort_lag": {"value": COHORT_LAG, "source": "assumption: six years of primary school from age 6, three of "
+                                                      "junior secondary (初中毕业生 born about 15 years earlier)"},
+        "higher_external_lag": {"value": GENERAL_YEARS,
+                                "source": "assumption: three years of general senior secondary (普通高中学制) before "
+                                          "applying to 高职"},
+    }
+    ratio = paths.junior_ratio_path(fit)
+    if ratio is not None:
+        intake["junior_per_birth"] = sourced(ratio, f"fitted: {command}: junior_dropout "
+                                                    f"{fit.theta['junior_dropout']:.4f}",
+                                             "national junior-secondary graduates per birth 15 years earlier "
+                                             "(registration undercounts make it drift; not assumed 1)")
+    return {"region": {"intake": intake}}
 
 
-def _growth_steps(path: np.ndarray, years: np.ndarray, base_year: int) -> float | dict[int, float]:
-    """Yearly growth of ``path`` after ``base_year`` as steps (the last one 0: flat afterwards)."""
-    steps = {int(y): round(float(path[i] / path[i - 1] - 1.0), 5) for i, y in enumerate(years)
-             if y > base_year and i > 0 and np.isfinite(path[i]) and np.isfinite(path[i - 1]) and path[i - 1] > 0}
-    while steps and steps[max(steps)] == 0.0:
-        steps.pop(max(steps))
-    if not steps:
-        return 0.0
-    steps[max(steps) + 1] = 0.0
-    return steps
+def _runs(quality) -> list[tuple[str, list[int]]]:
+    out: list[tuple[str, list[int]]] = []
+    for y, q in quality.items():
+        if out and out[-1][0] == q:
+            out[-1][1].append(int(y))
+        else:
+            out.append((q, [int(y)]))
+    return out
 
 
 def dump_layer(tree: dict, header: list[str]) -> str:

@@ -43,16 +43,19 @@ def _style(fig: go.Figure, lang: str, height: int = 720) -> go.Figure:
 
 
 def level_figure(table: pd.DataFrame, level: str, columns: dict[str, str], lang: str, title: str,
-                 cutoff: int | None = None) -> go.Figure:
+                 cutoff: int | None = None, titles: dict[str, str] | None = None) -> go.Figure:
     """Subplots per indicator of one level: observed markers and one line per column of ``columns``.
 
     With ``cutoff``, figures after it are drawn in red (they were not used to fit) behind a dotted line.
+    ``titles`` replaces an indicator's subplot title (e.g. with the driver that explains its error).
     """
     sub = table[table.level == level]
     inds = list(dict.fromkeys(sub.indicator))
     n_cols = min(3, len(inds))
     n_rows = int(np.ceil(len(inds) / n_cols))
-    fig = make_subplots(rows=n_rows, cols=n_cols, subplot_titles=inds, vertical_spacing=0.16, horizontal_spacing=0.08)
+    names = [(titles or {}).get(ind, ind) for ind in inds]
+    fig = make_subplots(rows=n_rows, cols=n_cols, subplot_titles=names, vertical_spacing=0.16,
+                        horizontal_spacing=0.08)
     shown = set()
     for k, ind in enumerate(inds):
         g = sub[sub.indicator == ind].sort_values("year")
@@ -91,17 +94,49 @@ def fit_figures(table: pd.DataFrame, lang: str) -> dict[str, go.Figure]:
             for lv in dict.fromkeys(table.level)}
 
 
-def backtest_figures(points: pd.DataFrame, history: pd.DataFrame, lang: str, fit_until: int) -> dict[str, go.Figure]:
-    """Per level: history up to the cut-off, later actuals, the model and the two naive forecasts."""
+def backtest_figures(lines: pd.DataFrame, lang: str, fit_until: int,
+                     drivers: pd.DataFrame | None = None) -> dict[str, go.Figure]:
+    """Per level, one panel per scored series, titled with the driver that explains its error.
+
+    Each panel: observed history and later actuals, the model (fitted then projected), persistence and
+    the five-year trend.
+
+    ``lines``: ``level, indicator, year, value, model, persistence, trend`` (see
+    :func:`simulate.fitting.workflow.backtest_lines`).
+    """
     figs = {}
-    later = points.rename(columns={"actual": "value"})
-    both = pd.concat([history.assign(model=np.nan, persistence=np.nan, trend=np.nan), later], ignore_index=True)
-    labels = {"model": "model", "persistence": "naive: persistence", "trend": "naive: 5-year trend"}
-    for lv in dict.fromkeys(points.level):
-        sub = both[(both.level == lv) & both.indicator.isin(points[points.level == lv].indicator)]
-        figs[f"backtest_{lv}"] = level_figure(sub, lv, labels, lang, f"{_name(lv, lang)} — fit ≤ {fit_until}",
-                                              cutoff=fit_until)
+    labels = {"model": "model" if lang == "en" else "模型",
+              "persistence": "naive: persistence" if lang == "en" else "朴素：延续上年",
+              "trend": "naive: 5-year trend" if lang == "en" else "朴素：五年趋势"}
+    why = {}
+    if drivers is not None and len(drivers):
+        for r in drivers.itertuples():
+            share = f" ({r.share_of_error:.0%})" if np.isfinite(r.share_of_error) else ""
+            why[(r.level, r.indicator)] = f"{r.indicator}<br><sup>error: {r.explained_by}{share}</sup>"
+    for lv in dict.fromkeys(lines.level):
+        titles = {ind: t for (lev, ind), t in why.items() if lev == lv}
+        figs[f"backtest_{lv}"] = level_figure(lines, lv, labels, lang, f"{_name(lv, lang)} — fit ≤ {fit_until}",
+                                              cutoff=fit_until, titles=titles)
     return figs
+
+
+def outlook_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Per region: births 15 years earlier (× the region's share), junior graduates and secondary applicants."""
+    regions = list(dict.fromkeys(table.region))
+    fig = make_subplots(rows=1, cols=len(regions), subplot_titles=regions, horizontal_spacing=0.08)
+    cols = {"junior_graduates": ("junior graduates", "初中毕业生", "#1d232b"),
+            "secondary_vocational_applicants": ("secondary vocational applicants", "中职报考", "#1f5fa8"),
+            "technical_applicants": ("technical-school applicants", "技工报考", "#e07b1a"),
+            "external_higher_vocational_applicants": ("external 高职 applicants", "高职社会/普高生源", "#2e8b57")}
+    for k, region in enumerate(regions):
+        g = table[table.region == region]
+        for col, (en, zh, colour) in cols.items():
+            fig.add_trace(go.Scatter(x=g.year, y=g[col], mode="lines", name=en if lang == "en" else zh,
+                                     legendgroup=col, showlegend=k == 0, line=dict(color=colour, width=2)),
+                          row=1, col=k + 1)
+    fig.update_layout(title="School-age cohort and applicants (central paths)" if lang == "en"
+                      else "学龄人口与生源（中心路径）")
+    return _style(fig, lang, height=480)
 
 
 def mape_figure(errors: pd.DataFrame, lang: str) -> go.Figure:

@@ -20,7 +20,7 @@ STOCK_FLOWS = ("enrollment", "in_school", "graduates", "fulltime_teachers")
 SECONDARY_SUM = "secondary_vocational_incl_technical"
 _BASE_GROUPS = {
     "junior_secondary": ("junior",),
-    "general_senior_secondary": ("general",),
+    "general_senior_secondary": ("intake", "general"),
     "secondary_vocational": ("intake", "secondary"),
     "technical_school": ("intake", "secondary"),
     SECONDARY_SUM: ("intake", "secondary"),
@@ -79,6 +79,8 @@ def identifying_group(level: str, indicator: str) -> str | None:
         return None
     if indicator == "enrollment" and level in ("secondary_vocational", "technical_school", SECONDARY_SUM):
         return "intake"
+    if level == "general_senior_secondary":
+        return "general"
     return dependencies(level, indicator)[-1]
 
 

@@ -4,13 +4,15 @@
 province (national vocabulary: the region is written as ``national``): enrollment, in-school and
 graduates per level, full-time teachers, the dual-qualified share of specialty teachers, the
 progression rate of secondary vocational graduates, and the junior-secondary graduates that drove
-the intake. Every figure is ``quality = high`` with a source naming the scenario, seed and replication.
+the intake (from the years whose leavers applied to 高职 in the first simulated year). Every figure
+is ``quality = high`` with a source naming the scenario, seed and replication.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from simulate.agents.intake import junior_graduates
 from simulate.fitting.data import COLUMNS
 from simulate.scenario.schema import Scenario
 
@@ -47,10 +49,7 @@ def engine_statistics(frame: pd.DataFrame, sc: Scenario, replication: int = 0) -
                                                                                      "progression", y))
         if grads and prog is not None:
             put("secondary_vocational", "graduate_progression_rate", y, 100 * prog / grads, "percent")
-    intake = sc.region.intake
-    factor = 1.0
-    for y in range(sc.base_year, sc.horizon + 1):
-        if y > sc.base_year:
-            factor *= 1.0 + intake.junior_graduates_growth.at(y)
-        put("junior_secondary", "graduates", y, intake.junior_graduates * sc.scale * factor, "persons")
+    lag = sc.region.intake.higher_external_lag  # the pool of external 高职 applicants left junior school then
+    for y in range(sc.base_year - 1 - lag, sc.horizon + 1):
+        put("junior_secondary", "graduates", y, junior_graduates(sc, y) * sc.scale, "persons")
     return pd.DataFrame(rows, columns=list(COLUMNS))

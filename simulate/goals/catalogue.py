@@ -46,6 +46,12 @@ PENDING_INDICATORS: dict[str, Pending] = {
 """Indicators goals are judged on that the engine is adding. Until the engine writes one, its stand-in is
 judged and ``goals.csv`` names it (the average paid per student stands in for the lowest: while every
 school of a level is paid the same rate they are equal); without a stand-in the goal has no verdict."""
+REGION_PREFIXES: dict[str, str] = {"jx": "jiangxi", "nc": "nanchang", "hn": "hunan", "jl": "jilin", "cn": "national"}
+"""The region a goal applies to, by the prefix of its id (the issuing jurisdiction of the document).
+
+A goal is judged only on a scenario that simulates its region: the scenario's province or one of its
+sub-regions (``nanchang`` in the Jiangxi scenarios), and ``national`` only on a scenario whose region is
+``national``. A goal whose id has another prefix (one a scenario adds) names its region in ``region``."""
 SEEDS_FILES = ("000_e33053aec7dde7aa.txt", "001_7664ff0e7f3b3d70.txt", "002_ed6320b76da44b90.txt",
                "003_6dbe643eb8838f3a.txt", "004_1a4bd3b1525ab7dc.txt")
 """The five source documents (``shared/seeds``)."""
@@ -138,7 +144,15 @@ class Goal(BaseModel):
             raise ValueError(f"goal {self.id}: fixed_because needs both the English and the Chinese text")
         if self.fixed_because and (self.kind != "outcome" or self.status != "modelled"):
             raise ValueError(f"goal {self.id}: only a modelled outcome can be fixed_because")
+        prefix = self.id.split(".", 1)[0]
+        if prefix in REGION_PREFIXES and self.region != REGION_PREFIXES[prefix]:
+            raise ValueError(f"goal {self.id}: a {prefix}.* goal applies to {REGION_PREFIXES[prefix]}, not "
+                             f"{self.region!r}")
         return self
+
+    def applies_to(self, regions) -> bool:
+        """Whether the goal is judged on a scenario simulating ``regions`` (its province and sub-regions)."""
+        return self.region in set(regions)
 
     @property
     def source_label(self) -> str:

@@ -16,8 +16,12 @@ How a goal is judged (each rule written once, here):
   beside it, and P(met) is also given for the milestone's five-year plan period (2021–2025, 2026–2030),
   so a lever switched on after the clause's start shows as "not met every year" but can still be seen
   to hold in the current period.
-* **Region.** A goal is judged on its own region's cell. A Hunan, Jilin or national benchmark is judged
-  on the simulated province, and ``judged_region`` says so (``jiangxi (standing in for hunan)``).
+* **Region.** A goal applies to its region (:data:`simulate.goals.catalogue.REGION_PREFIXES`: ``hn.*``
+  Hunan, ``jl.*`` Jilin, ``cn.*`` national, ``jx.*`` Jiangxi, ``nc.*`` Nanchang) and is judged only on a
+  scenario that simulates it (the province or one of its sub-regions; ``national`` only on a national
+  scenario), on its own region's cell. The others are listed in ``goals.csv`` with status
+  ``applies_elsewhere`` and ``applies_to`` naming their region. Where an indicator is recorded for the
+  province only, ``judged_region`` says so (``jiangxi (nanchang not recorded separately)``).
 
 Over replications: P(met) with a Wilson 95% interval, and the median, p05 and p95 of the value at the
 deadline; the margin is the median value minus the target, in the goal's unit.
@@ -26,12 +30,14 @@ deadline; the margin is the median value minus the target, in the goal's unit.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from simulate.goals.catalogue import PENDING_INDICATORS, Goal
+from simulate.goals.deciders import decided_by
 from simulate.results.indicators import INDICATORS
 
 MILESTONES = (2025, 2030)
@@ -43,10 +49,10 @@ NON_SCHOOL_LEVELS = ("all", "enterprise")
 Z95 = 1.959963984540054
 
 GOALS_COLUMNS = [
-    "goal_id", "name_en", "name_zh", "kind", "scope", "judged_region", "metric", "aggregate", "deadline",
+    "goal_id", "name_en", "name_zh", "kind", "scope", "applies_to", "judged_region", "metric", "aggregate", "deadline",
     "judged_years", "comparator", "target", "unit", "value_at_deadline", "p05", "p95", "margin", "worst_value",
     "probability_met", "probability_ci_low", "probability_ci_high", "period", "probability_met_period",
-    "median_year_first_met", "proxy", "status", "fixed_because", "source", "reason"]
+    "median_year_first_met", "proxy", "status", "fixed_because", "source", "reason", "decided_by"]
 """Columns of ``goals.csv``.
 
 ``value_at_deadline`` (median over replications), ``p05``, ``p95``: the judged value (the sum for a
@@ -55,7 +61,13 @@ minus the target, in the goal's unit (for a range, the distance outside it); ``w
 the worst year of an every-year window; ``judged_years``: the years whose values are judged; ``period``
 and ``probability_met_period``: the milestone's five-year plan period and P(met every year of it);
 ``median_year_first_met``: the first year the value meets the target (for an every-year rule, the year
-since which it has held without a break up to the milestone)."""
+since which it has held without a break up to the milestone); ``applies_to``: the region the goal applies to
+(``status`` ``applies_elsewhere`` when the scenario does not simulate it); ``decided_by``: for P(met) strictly
+between 0.05 and 0.95, the three uncertain parameters that best separate met from missed, each as
+``name ≥ threshold (ρ rank correlation, share of replications the rule gets right)``
+(:mod:`simulate.goals.deciders`)."""
+APPLIES_ELSEWHERE = "applies_elsewhere"
+"""``goals.csv`` status of a goal whose region the scenario does not simulate."""
 
 VERDICT_COLUMNS = ["goal_id", "deadline_year", "replication", "value", "met", "met_period", "worst_value",
                    "year_first_met", "margin", "margin_relative", "judged_region", "judged_metric", "first_year",
@@ -162,9 +174,17 @@ def _cells(frame: pd.DataFrame, metrics: set[str]) -> dict[str, pd.DataFrame]:
     return {str(k): d for k, d in f.groupby("indicator", observed=True)}
 
 
+def simulated_regions(scenario) -> tuple[str, ...]:
+    """The regions a scenario simulates: its province (or the country) and its sub-regions."""
+    region = scenario.region
+    return (region.name, *(s.name for s in region.subregions))
+
+
 def locate(cells: dict[str, pd.DataFrame], g: Goal, province: str, regions: set[str]
            ) -> tuple[pd.DataFrame | None, str, str]:
     """Replication × year table of the goal's indicator, whose figures they are, and which indicator.
+
+    The goal's own region's cell; the province's where the indicator is not recorded for a sub-region.
 
     Returns:
         ``(table, judged_region, judged_metric)``; ``table`` is ``None`` when the frame has no such cell.
@@ -175,9 +195,8 @@ def locate(cells: dict[str, pd.DataFrame], g: Goal, province: str, regions: set[
     if f is None and pending is not None and pending.stand_in is not None:
         f = cells.get(pending.stand_in)
         metric = f"{pending.stand_in} (standing in for {g.metric})"
-    region = g.region if g.region in regions else province
-    label = region if region == g.region else f"{province} (standing in for {g.region})"
-    if f is None:
+    region = label = g.region
+    if f is None or region not in regions:  # no such indicator, or the scenario does not simulate the region
         return None, label, metric
     levels = [g.level] + [lv for lv in NON_SCHOOL_LEVELS if g.level in NON_SCHOOL_LEVELS and lv != g.level]
     for rg in dict.fromkeys([region, province]):
@@ -241,15 +260,20 @@ def _judge_window(table: pd.DataFrame, g: Goal, w: Window) -> dict[str, np.ndarr
 
 
 def judge(frame: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...], province: str, base_year: int,
-          horizon: int) -> pd.DataFrame:
+          horizon: int, regions: Collection[str] | None = None) -> pd.DataFrame:
     """Per goal, deadline (or milestone) and replication: the judged value, met, when, margin, whose figures.
+
+    Only goals that apply to ``regions`` (the scenario's province and sub-regions,
+    :func:`simulated_regions`; by default the regions of ``frame``) are judged.
 
     Returns:
         A frame with :data:`VERDICT_COLUMNS`.
     """
-    modelled = [g for g in goals if g.status == "modelled"]
+    if regions is None:
+        regions = {str(r) for r in pd.unique(frame["region"])} if len(frame) else {province}
+    regions = set(regions)
+    modelled = [g for g in goals if g.status == "modelled" and g.applies_to(regions)]
     cells = _cells(frame, judged_indicators(modelled))
-    regions = {str(r) for r in pd.unique(frame["region"])} if len(frame) else set()
     parts = []
     for g in modelled:
         if g.metric not in INDICATORS and g.metric not in PENDING_INDICATORS:
@@ -301,8 +325,23 @@ def deadline_label(g: Goal, deadline_year: int, first: int, last: int) -> str:
     return g.deadline.label()
 
 
-def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...]) -> pd.DataFrame:
-    """Aggregate per-replication verdicts into the ``goals.csv`` table (every catalogue goal listed)."""
+def elsewhere_reason(g: Goal) -> str:
+    """Why a goal has no verdict on a scenario that does not simulate its region."""
+    text = f"applies to {g.region}: judged on a scenario that simulates {g.region}"
+    return text + (f" (not modelled there either: {g.reason})" if g.status == "not_modelled" else "")
+
+
+def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...],
+              parameters: pd.DataFrame | None = None, regions: Collection[str] | None = None) -> pd.DataFrame:
+    """Aggregate per-replication verdicts into the ``goals.csv`` table (every catalogue goal listed).
+
+    Args:
+        parameters: the run's parameter draws (replication × parameter); with them, ``decided_by`` names
+            the parameters that decide each uncertain verdict.
+        regions: the scenario's (:func:`simulated_regions`); a goal of another region is listed with status
+            ``applies_elsewhere`` and the reason. Without, every goal is taken to apply.
+    """
+    deciding = decided_by(per_rep, parameters, goals)
     out = []
     grouped = dict(tuple(per_rep.groupby(["goal_id", "deadline_year"]))) if len(per_rep) else {}
     for g in goals:
@@ -313,8 +352,11 @@ def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...]) -> pd
             "comparator": g.comparator, "target": _target_text(g), "unit": g.unit, "proxy": g.proxy,
             "fixed_because": g.fixed_because or "", "source": g.source_label,
         }
+        base["applies_to"] = g.region
         if not keys:
-            if g.status == "not_modelled":
+            if regions is not None and not g.applies_to(regions):
+                status, reason = APPLIES_ELSEWHERE, elsewhere_reason(g)
+            elif g.status == "not_modelled":
                 status, reason = g.status, g.reason
             elif g.metric in PENDING_INDICATORS:
                 status, reason = "indicator_missing", (f"the engine does not yet write {g.metric} "
@@ -345,7 +387,7 @@ def summarise(per_rep: pd.DataFrame, goals: list[Goal] | tuple[Goal, ...]) -> pd
                 "period": period, "probability_met_period": float(d["met_period"].mean()) if every else np.nan,
                 "median_year_first_met": float(d["year_first_met"].median()) if d["year_first_met"].notna().any()
                 else np.nan,
-                "status": "modelled", "reason": "",
+                "status": "modelled", "reason": "", "decided_by": deciding.get((g.id, int(key[1])), ""),
             })
     return pd.DataFrame(out, columns=GOALS_COLUMNS)
 

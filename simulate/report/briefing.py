@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from simulate.report import charts, metrics, tables
 from simulate.report.labels import goal_name, label, named
-from simulate.report.runs import ScenarioRun, pairing
+from simulate.report.runs import ScenarioRun, applicable_goals, pairing, unlike
 from simulate.report.style import PALETTE, check_lang, series_colour
 from simulate.results.indicators import INDICATORS
 
@@ -167,23 +167,40 @@ def _notes(runs: list[ScenarioRun], lang: str, wins: list[tuple[int, int]]) -> l
                        how=label("simulated_now" if run.simulated else "read_from_folder", lang))
         notes.append(label("scenario_line", lang, title=run.title(lang), origin=origin, reps=run.replications,
                            seed=run.seed))
+        notes.append(uncertainty_note(run, lang))
+    notes += [t for t in (tables.judges_text(run, lang) for run in runs) if t]
     notes.append(label("windows_line", lang, windows=", ".join(f"{a}–{b}" for a, b in wins)))
     return notes
 
 
+def uncertainty_note(run: ScenarioRun, lang: str) -> str:
+    """What P(met) rests on: both parameter and stochastic uncertainty, or stochastic only; replications, parameters."""
+    u = run.uncertainty or {}
+    k = int(u.get("parameters") or 0)
+    key = "uncertainty_parameters" if u.get("mode") == "parameters" and k else "uncertainty_stochastic"
+    return label(key, lang, title=run.title(lang), k=k, reps=run.replications)
+
+
 def compare_bundle(runs: list[ScenarioRun], baseline: ScenarioRun, lang: str = "zh",
-                   window_start: int | None = None) -> Bundle:
-    """Side-by-side comparison of scenarios against a baseline (the baseline is listed first)."""
+                   window_start: int | None = None, unpaired: bool = False) -> Bundle:
+    """Side-by-side comparison of scenarios against a baseline (the baseline is listed first).
+
+    ``unpaired``: the scenarios may differ in region or base year; every difference is labelled
+    unpaired (a difference of medians) and each run keeps only the goals that apply to its region.
+    """
     check_lang(lang)
-    runs = [baseline] + [r for r in runs if r is not baseline]
+    runs = [applicable_goals(baseline)] + [applicable_goals(r) for r in runs if r is not baseline]
     b = Bundle(title=label("compare_title", lang), lang=lang)
     paired, reps = pairing(runs)
+    paired = paired and not unpaired
     wins = metrics.windows(baseline.base_year, baseline.horizon, window_start)
     colours = _colours(runs, baseline)
     names = _names(runs, lang)
     b.notes = _notes(runs, lang, wins)
     b.notes.insert(len(runs), label("baseline_line", lang, title=baseline.title(lang)))
     b.notes.append(label("paired_note" if paired else "unpaired_note", lang))
+    if unlike(runs):
+        b.notes.append(label("unlike_note", lang, what=unlike(runs)))
 
     b.tables["lever_differences"] = tables.lever_differences(runs, lang)
     b.sections.append((label("lever_diff", lang), ["lever_differences"]))
@@ -208,15 +225,17 @@ def compare_bundle(runs: list[ScenarioRun], baseline: ScenarioRun, lang: str = "
         fmt = ".1%" if fmt == ".0%" else fmt
         b.figures[f"diff_{cell.indicator}"] = charts.band_chart(
             df, names={k: v for k, v in names.items() if k != baseline.name}, colours=colours,
-            title=label("difference_of", lang, name=label(cell.indicator, lang)), y_title=y_title,
+            title=label("difference_of" if paired else "difference_of_unpaired", lang,
+                        name=label(cell.indicator, lang)), y_title=y_title,
             x_title=label("year", lang), lang=lang, tickformat=fmt, zero_line=True, milestones=marks,
             subtitle=label("subtitle_diff" if paired else "subtitle_diff_unpaired", lang, region=region))
         diff_keys.append(f"diff_{cell.indicator}")
         parts.append(df.assign(indicator=cell.indicator))
     if parts:
-        b.tables["differences"] = tables.band_table(pd.concat(parts, ignore_index=True), runs, lang, "differences")
+        b.tables["differences"] = tables.band_table(pd.concat(parts, ignore_index=True), runs, lang,
+                                                    "differences" if paired else "differences_unpaired", paired)
         diff_keys.append("differences")
-    b.sections.append((label("differences", lang), diff_keys))
+    b.sections.append((label("differences" if paired else "differences_unpaired", lang), diff_keys))
 
     budget_keys = _budget(b, runs, wins)
     ce = tables.cost_table(metrics.cost_effectiveness(runs, baseline, wins, paired), runs, lang)
@@ -269,4 +288,4 @@ def _rounded(b: Bundle) -> Bundle:
     return b
 
 
-__all__ = ["Bundle", "compare_bundle", "goal_name", "headline", "report_bundle"]
+__all__ = ["Bundle", "compare_bundle", "goal_name", "headline", "report_bundle", "uncertainty_note"]

@@ -1,60 +1,30 @@
 """Write a briefing bundle: one offline HTML file, PNG + SVG of every chart, an Excel workbook, CSVs.
 
 Every file is written atomically (:func:`simulate.results.runfolder.write_atomic`). Static images
-come from kaleido 1.x driving the system Chromium; one kaleido server is kept for all charts of a
-bundle (≈0.2 s per chart instead of ≈3 s for a browser per ``write_image``). Use
+come from kaleido 1.x driving the system Chromium (:mod:`simulate.report.images`): the browser is
+found before anything is written, one server is kept for all charts of a bundle (≈0.2 s per chart
+instead of ≈3 s for a browser per ``write_image``), and every image has a time limit. Use
 :func:`chart_server` around several bundles to share one server between them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
-import os
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-from kaleido.errors import ChromeNotFoundError
 
 from simulate.report.html_page import render_page
-from simulate.report.style import SLIDE_HEIGHT, SLIDE_WIDTH, check_lang
+from simulate.report.images import chart_server, figure_image, find_browser
+from simulate.report.style import check_lang
 from simulate.results.runfolder import write_atomic
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 """Allowed figure and table names (they become file names)."""
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-@contextlib.contextmanager
-def chart_server(timeout: float = 90) -> Iterator[None]:
-    """Keep one kaleido (headless Chromium) server open for the block.
-
-    If a server is already running (opened by a caller), it is reused and left open.
-    """
-    import kaleido
-
-    running = kaleido._global_server.is_running()  # noqa: SLF001 (no public query exists)
-    if not running:
-        kaleido.start_sync_server(n=1, timeout=timeout, mathjax=False, silence_warnings=True)
-    try:
-        yield
-    finally:
-        if not running:
-            kaleido.stop_sync_server(silence_warnings=True)
-
-
-def figure_image(fig: go.Figure, fmt: str, *, scale: float = 1.0) -> bytes:
-    """PNG or SVG bytes of a figure at its layout size (slide size if unset)."""
-    import kaleido
-
-    width = fig.layout.width or SLIDE_WIDTH
-    height = fig.layout.height or SLIDE_HEIGHT
-    return kaleido.calc_fig_sync(fig.to_plotly_json(), opts=dict(format=fmt, width=width, height=height,
-                                                                 scale=scale))
 
 
 def sheet_names(names: list[str]) -> dict[str, str]:
@@ -100,12 +70,6 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> None:
                 ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width * 1.2 + 2))
 
 
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _check_names(kind: str, names) -> None:
     for name in names:
         if not NAME.match(name):
@@ -128,7 +92,9 @@ def export_bundle(out: Path, *, title: str, lang: str, figures: dict[str, go.Fig
         sections: ``(heading, [figure or table names])`` in page order; by default one section of
             all figures, then one of all tables.
         notes: paragraphs shown under the title (provenance, pairing, caveats).
-        images: write PNG and SVG files (needs kaleido and Chromium).
+        images: write PNG and SVG files (needs kaleido and Chromium; :class:`~simulate.report.images.BrowserNotFound`
+            before anything is written if there is none, :class:`~simulate.report.images.ImageError` if the
+            browser fails or exceeds its time limit).
         scale: PNG pixel scale (1 gives exactly the layout size).
 
     Returns:
@@ -146,19 +112,15 @@ def export_bundle(out: Path, *, title: str, lang: str, figures: dict[str, go.Fig
     unknown = listed - set(figures) - set(tables)
     if unknown:
         raise ValueError(f"sections name unknown figures or tables: {sorted(unknown)}")
+    if images and figures:
+        find_browser()  # before anything is written: no browser, no files
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
 
-    mode = _file_mode()
-
     def put(rel: str, write) -> None:
-        def write_readable(tmp: Path) -> None:
-            write(tmp)
-            tmp.chmod(mode)  # mkstemp creates 0600; give the bundle ordinary file permissions
-
         path = out / rel
-        write_atomic(path, write_readable)
+        write_atomic(path, write)  # ordinary file permissions, not mkstemp's 0600
         written[rel] = path
 
     page = render_page(title=title, lang=lang, figures=figures, tables=tables, sections=sections,
@@ -168,16 +130,10 @@ def export_bundle(out: Path, *, title: str, lang: str, figures: dict[str, go.Fig
         put(f"tables/{name}.csv", lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig"))
     put("tables.xlsx", lambda p: write_workbook(p, tables))
     if images and figures:
-        with chart_server():
+        with chart_server() as server:
             for name, fig in figures.items():
                 for fmt in ("png", "svg"):
-                    try:
-                        data = figure_image(fig, fmt, scale=scale if fmt == "png" else 1.0)
-                    except ChromeNotFoundError as exc:
-                        raise RuntimeError("PNG/SVG export needs Chromium (Debian package 'chromium'); install it "
-                                           "or pass --no-images") from exc
-                    if isinstance(data, str):
-                        data = data.encode("utf-8")
+                    data = server.image(fig, fmt, scale=scale if fmt == "png" else 1.0)
                     put(f"figures/{name}.{fmt}", lambda p, data=data: p.write_bytes(data))
     return written
 
@@ -185,3 +141,6 @@ def export_bundle(out: Path, *, title: str, lang: str, figures: dict[str, go.Fig
 def escape(text: object) -> str:
     """HTML-escape any value."""
     return html.escape(str(text), quote=True)
+
+
+__all__ = ["chart_server", "escape", "export_bundle", "figure_image", "sheet_names", "write_workbook"]

@@ -102,7 +102,8 @@ def figure_html(fig: go.Figure, name: str) -> str:
     live.update_layout(width=None, height=None, autosize=True)
     div = live.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", config=PLOT_CONFIG,
                        default_width="100%", default_height="100%")
-    return f'<div class="chart" data-chart="{html.escape(name)}">{div}</div>'
+    title = html.escape(_title_of(fig), quote=True)  # the title as page text, whatever plotly's JSON escaping
+    return f'<div class="chart" data-chart="{html.escape(name)}" role="img" aria-label="{title}">{div}</div>'
 
 
 def _title_of(fig: go.Figure) -> str:

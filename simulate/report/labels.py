@@ -48,6 +48,7 @@ UI: dict[str, tuple[str, str]] = {
     "headline": ("主要目标达成判定", "Headline verdicts"),
     "trajectories": ("关键指标走势", "Trajectories of key indicators"),
     "differences": ("与基准情景的配对差异", "Paired differences against the baseline"),
+    "differences_unpaired": ("与基准情景的差异（未配对）", "Unpaired differences against the baseline"),
     "budget": ("财政预算与成本效果", "Budget and cost-effectiveness"),
     "assumptions": ("标注为假设的参数", "Labelled assumptions"),
     "assumptions_intro": ("以下参数尚无统计数据支撑，取值为标注的假设：",
@@ -75,6 +76,14 @@ UI: dict[str, tuple[str, str]] = {
     # trajectories and differences
     "difference": ("与基准之差", "Difference from baseline"),
     "difference_of": ("{name}：与基准之差", "{name}: difference from baseline"),
+    "difference_of_unpaired": ("{name}：与基准之差（未配对）", "{name}: unpaired difference from baseline"),
+    "pairing": ("配对", "Pairing"),
+    "paired": ("配对", "paired"),
+    "unpaired": ("未配对", "unpaired"),
+    "unlike_note": ("注意：各情景的地区或基年不同（{what}），差异只是中位数之差，不是政策效果；"
+                    "目标只在其适用地区判定。",
+                    "Note: the scenarios differ in region or base year ({what}); differences are differences of "
+                    "medians, not effects of a lever, and each goal is judged only where it applies."),
     "paired_note": ("配对差异：各情景使用相同随机种子（共同随机数），逐次模拟相减后取分位数。",
                     "Paired differences: the scenarios share seeds (common random numbers); "
                     "differences are taken replication by replication, then summarised."),
@@ -125,6 +134,15 @@ UI: dict[str, tuple[str, str]] = {
     "unit_persons": ("人", "persons"),
     "unit_share": ("比例", "share"),
     "unit_ratio": ("比率", "ratio"),
+    "lever_matrix_title": ("各项杠杆取区间上限时对目标指标的影响（{year}年，配对差值中位数）",
+                           "Each lever at the top of its range: effect on goal indicators ({year}, median paired "
+                           "difference)"),
+    "lever_matrix_scale": ("相对基准", "vs base"),
+    "lever_matrix_note": ("每项杠杆单独取 scenarios/lever_ranges.yaml 的上限，其余保持情景设定；与基准情景同一种子、"
+                          "同一批模拟（共同随机数）。格中为相对变化，“·”表示90%区间包含0。",
+                          "Each lever alone at the top of its range in scenarios/lever_ranges.yaml, the others as "
+                          "the scenario sets them; same seed and replications as the base (common random numbers). "
+                          "Cells: relative change; “·” marks a 90% interval that includes zero."),
     "unit_count": ("个", "count"),
     "unit_enterprises": ("家", "enterprises"),
     "unit_yuan": ("元", "yuan"),
@@ -183,7 +201,30 @@ UI: dict[str, tuple[str, str]] = {
     "issuer_hunan": ("湖南省", "Hunan"),
     "issuer_jilin": ("吉林省", "Jilin"),
     "issuer_national": ("全国", "national"),
+    "issuer_jiangxi": ("江西省", "Jiangxi"),
+    "issuer_nanchang": ("南昌市", "Nanchang"),
+    "judges_line": ("{title}：本简报判定{regions}的{n}项目标；另有{m}项目标适用于其他地区（{elsewhere}），"
+                    "在模拟相应地区的情景中判定。",
+                    "{title}: this report judges {n} goals of {regions}; {m} apply elsewhere ({elsewhere}) and are "
+                    "judged on a scenario that simulates their region."),
     "matched_graduates": ("对口就业毕业生", "Matched graduates"),
+    # uncertainty
+    "uncertainty_parameters": ("{title}：达成概率同时涵盖参数不确定性（每次重复模拟重新抽取{k}个不确定参数，"
+                               "拉丁超立方抽样）与随机不确定性（模型的随机抽样），基于{reps}次重复模拟。",
+                               "{title}: P(met) covers both parameter uncertainty ({k} uncertain parameters drawn anew "
+                               "in each replication, Latin hypercube) and stochastic uncertainty (the model's random "
+                               "draws), over {reps} replications."),
+    "uncertainty_stochastic": ("{title}：达成概率仅涵盖随机不确定性（参数取中心值），基于{reps}次重复模拟。",
+                               "{title}: P(met) covers stochastic uncertainty only (parameters at their central "
+                               "values), over {reps} replications."),
+    "decided_by": ("决定因素（达成条件）", "Decided by (met if …)"),
+    "decided_note": ("决定因素：对达成概率介于5%与95%之间的目标，逐个参数给出最能区分达成与未达成的条件；"
+                     "ρ为该参数与目标余量的秩相关，百分比为该条件判对的重复模拟比例。",
+                     "Decided by: for a goal with P(met) between 5% and 95%, the condition on one parameter at a time "
+                     "that best separates met from missed; ρ is the parameter's rank correlation with the goal's "
+                     "slack, % the share of replications the condition gets right."),
+    "decided_entry": ("{name} {op} {threshold} 时达成（ρ {rho}，{right}%）",
+                      "met if {name} {op} {threshold} (ρ {rho}, {right}%)"),
     "budget_note": ("金额为各次模拟的中位数；窗口合计为逐次模拟求和后的中位数。"
                     "成本效果比 = 公共成本增量均值 ÷ 效果增量均值（配对）。",
                     "Amounts are medians over replications; window totals are medians of per-replication sums. "

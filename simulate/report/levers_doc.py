@@ -30,7 +30,9 @@ def _source(loaded: LoadedScenario, path: str) -> str:
     text = "; ".join(sources) if len(sources) <= 2 else f"{sources[0]}; … ({len(sources)} sources)"
     rng = [p.range for _, p in found if p.range is not None]
     if len(found) == 1 and rng:
-        text += f" (range {list(rng[0])})"
+        lo, hi = rng[0]
+        numbers = isinstance(lo, float) and isinstance(hi, float)
+        text += f" (range [{lo:g}, {hi:g}])" if numbers else f" (range {lo} – {hi})"
     return text.replace("|", "/")
 
 

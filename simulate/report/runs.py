@@ -42,6 +42,7 @@ class ScenarioRun:
         assumptions: key paths whose source is a labelled assumption.
         origin: the YAML file or run folder it came from.
         simulated: True if simulated for this report, False if read from a run folder.
+        uncertainty: what P(met) rests on (``summary.json``'s ``uncertainty``: mode, replications, parameters).
     """
 
     name: str
@@ -56,6 +57,7 @@ class ScenarioRun:
     origin: str
     simulated: bool
     goal_defs: tuple = field(default=(), repr=False)
+    uncertainty: dict = field(default_factory=dict, repr=False)
 
     @property
     def province(self) -> str:
@@ -109,7 +111,7 @@ def from_result(result, origin: str | Path = "") -> ScenarioRun:
         name=result.scenario.name, scenario=result.scenario.model_dump(mode="python"), sources=src, notes=notes,
         frame=result.frame, goals=result.goals(verdicts), seed=int(result.seed),
         replications=int(result.replications), assumptions=sorted(loaded.assumptions()), origin=str(origin),
-        simulated=True, goal_defs=_goal_defs(result.scenario),
+        simulated=True, goal_defs=_goal_defs(result.scenario), uncertainty=result.summary()["uncertainty"],
     )
 
 
@@ -148,8 +150,37 @@ def from_folder(folder: str | Path) -> ScenarioRun:
         name=sc.name, scenario=sc.model_dump(mode="python"), sources=src, notes=notes, frame=frame, goals=goals,
         seed=int(summary.get("seed", sc.seed)), replications=reps,
         assumptions=sorted(summary.get("assumptions", [])), origin=str(folder), simulated=False,
-        goal_defs=_goal_defs(sc),
+        goal_defs=_goal_defs(sc), uncertainty=dict(summary.get("uncertainty") or {}),
     )
+
+
+def applicable_goals(run: ScenarioRun) -> ScenarioRun:
+    """Keep the goals that apply to the run's region (its province or country, or a sub-region).
+
+    A Nanchang target says nothing about a national scenario (which has no Nanchang), and a Hunan
+    target nothing about Jiangxi: such goals are dropped rather than judged on another region's figures.
+    """
+    region = run.scenario.get("region", {})
+    places = {region.get("name"), *(s.get("name") for s in region.get("subregions", []) or [])}
+    goals = run.goals
+    if len(goals) and "applies_to" in goals.columns:
+        run.goals = goals[goals["applies_to"].astype(str).isin(places)].reset_index(drop=True)
+    elif len(goals) and "scope" in goals.columns:
+        where = goals["scope"].astype(str).str.split("/").str[0]
+        run.goals = goals[where.isin(places)].reset_index(drop=True)
+    return run
+
+
+def unlike(runs: list[ScenarioRun]) -> str:
+    """How the runs differ in region or base year (``""`` when they are alike and may be paired)."""
+    regions = list(dict.fromkeys(r.province for r in runs))
+    years = list(dict.fromkeys(r.base_year for r in runs))
+    parts = []
+    if len(regions) > 1:
+        parts.append("regions " + " / ".join(regions))
+    if len(years) > 1:
+        parts.append("base years " + " / ".join(map(str, years)))
+    return "; ".join(parts)
 
 
 def unique_names(runs: list[ScenarioRun]) -> list[ScenarioRun]:

@@ -162,6 +162,29 @@ def judged_region_text(text: object, lang: str, scenario: dict | None = None) ->
     return _place(text, lang, places)
 
 
+def judges_text(run: ScenarioRun, lang: str) -> str | None:
+    """Which regions' goals a run judges and how many apply elsewhere.
+
+    ``None`` for a ``goals.csv`` without ``applies_to`` (written before goals applied to regions).
+    """
+    g = run.goals
+    if "applies_to" not in g or "status" not in g:
+        return None
+    region = (run.scenario or {}).get("region") or {}
+    places = {str(region.get("name")): (region.get("name_zh") or str(region.get("name")),
+                                        str(region.get("name")).replace("_", " ").title())}
+    here = g[g["status"] != "applies_elsewhere"]
+    away = g[g["status"] == "applies_elsewhere"].drop_duplicates("goal_id")
+    sep = "、" if lang == "zh" else ", "
+    names = sorted(dict.fromkeys(str(r) for r in here["applies_to"]), key=lambda r: (r != region.get("name"), r))
+    regions = sep.join(_place(r, lang, places) for r in names)
+    counts = away["applies_to"].value_counts(sort=False)
+    elsewhere = sep.join(f"{_place(str(r), lang, places)} {n}" for r, n in counts.items())
+    return label("judges_line", lang, title=run.title(lang), regions=regions or "—",
+                 n=int(here[here["status"] == "modelled"]["goal_id"].nunique()), m=len(away),
+                 elsewhere=elsewhere or "—")
+
+
 def goal_rows(run: ScenarioRun, kind: str = "outcome") -> pd.DataFrame:
     """The modelled goals of one kind from a run's ``goals.csv`` (an older file without ``kind``: all outcomes)."""
     g = run.goals
@@ -244,8 +267,12 @@ def goal_matrix(runs: list[ScenarioRun], lang: str, kind: str = "outcome") -> pd
     return out
 
 
-def band_table(frame: pd.DataFrame, runs: list[ScenarioRun], lang: str, title_key: str) -> pd.DataFrame:
-    """``scenario, indicator, year, p05 … p95`` with translated headers (trajectories or differences)."""
+def band_table(frame: pd.DataFrame, runs: list[ScenarioRun], lang: str, title_key: str,
+               paired: bool | None = None) -> pd.DataFrame:
+    """``scenario, indicator, year, p05 … p95`` with translated headers (trajectories or differences).
+
+    ``paired`` (differences only) adds a column saying whether each difference is paired.
+    """
     titles = {r.name: r.title(lang) for r in runs}
     out = pd.DataFrame({
         label("scenario", lang): frame["scenario"].map(titles),
@@ -254,6 +281,8 @@ def band_table(frame: pd.DataFrame, runs: list[ScenarioRun], lang: str, title_ke
         **{label(c, lang, default=c): frame[c] for c in metrics.BAND_COLUMNS if c not in ("p50",)},
     })
     out.insert(3, label("median", lang), frame["p50"].to_numpy())
+    if paired is not None:
+        out.insert(3, label("pairing", lang), label("paired" if paired else "unpaired", lang))
     out.attrs["title"] = label(title_key, lang)
     return out
 
@@ -340,6 +369,15 @@ def _num_or_text(value: object) -> object:
         return str(value)
 
 
+def decided_text(text: object, lang: str) -> str:
+    """A ``decided_by`` entry list in ``lang``: "met if X ≥ t (ρ +0.71, 88%)" per parameter, joined."""
+    from simulate.goals.deciders import parse
+
+    parts = [label("decided_entry", lang, name=e["name"], op=e["op"], threshold=e["threshold"],
+                   rho=e["rho"].replace("-", "−"), right=e["right"]) for e in parse(text)]
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
 def verdict_table(run: ScenarioRun, lang: str, kind: str = "outcome") -> pd.DataFrame:
     """One scenario's modelled goals of one kind: whose figures, target, value, margin, P(met), year met.
 
@@ -369,6 +407,7 @@ def verdict_table(run: ScenarioRun, lang: str, kind: str = "outcome") -> pd.Data
         label("median_year_met", lang): pd.array(pd.to_numeric(g["median_year_first_met"], errors="coerce").round(),
                                                  dtype="Int64"),
         label("source", lang): g["source"].astype(str).to_numpy(),
+        label("decided_by", lang): [decided_text(t, lang) for t in col("decided_by")],
     })
     if kind == "outcome":
         out[label("fixed_because", lang)] = [fixed_text(run, i, t, lang) for i, t in
@@ -376,6 +415,7 @@ def verdict_table(run: ScenarioRun, lang: str, kind: str = "outcome") -> pd.Data
         title, caption = label("verdicts", lang), label("proxy_note", lang) + " " + label("fixed_note", lang)
     else:
         title, caption = label("commitments", lang), label("commitment_note", lang)
+    caption += " " + label("decided_note", lang)
     out.attrs.update(title=title, caption=caption,
                      probability_columns=[label("p_met", lang), label("p_met_plan", lang)])
     return out

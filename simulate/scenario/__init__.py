@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulate import shipped
 from simulate.scenario.errors import Problem, ScenarioError
 from simulate.scenario.loader import Layered, Provenance, dump_resolved, load
 from simulate.scenario.schema import Scenario
@@ -34,11 +35,14 @@ class LoadedScenario:
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
-    """Load, merge and validate a scenario file.
+    """Load, merge and validate a scenario file, or a shipped scenario by name (``"jiangxi_baseline"``).
 
     Raises:
         ScenarioError: naming file, line, column, key path and what was expected for every problem.
+        simulate.shipped.UnknownName: a name no shipped scenario has.
     """
+    if isinstance(path, str) and shipped.is_name(path) and not Path(path).exists():
+        path = shipped.scenario_path(path)
     scenario, layered = load(path, Scenario)
     return LoadedScenario(scenario=scenario, sources=dict(layered.sources), files=tuple(layered.files))
 

@@ -194,6 +194,8 @@ def _message(err: dict) -> str:
     custom = err.get("type") in ("value_error", "assertion_error")
     if "input" not in err or (custom and "got " in msg):  # validators often say "got" already
         return msg
+    if isinstance(err.get("input"), (dict, list)) and custom:  # a whole section is no help in a one-line message
+        return msg
     return f"{msg}, got {_short(err.get('input'))}"
 
 

@@ -31,7 +31,9 @@ CLAUSE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt §\S")
 
 def lever_ranges_file() -> Path:
     """Where the shipped ``lever_ranges.yaml`` is (the one place that knows)."""
-    return Path(__file__).resolve().parents[2] / "scenarios" / "lever_ranges.yaml"
+    from simulate import shipped
+
+    return shipped.scenarios_dir() / "lever_ranges.yaml"
 
 
 class _Strict(BaseModel):
@@ -75,6 +77,9 @@ class LeverRange(_Strict):
         low: the status quo or weakest reading.
         high: the strongest setting the documents support.
         note: optional remark.
+        regions: the regions (``region.name`` of a scenario) whose scenarios the range applies to; ``None``:
+            every region. Elsewhere the lever keeps the scenario's own setting (the clause is another
+            region's, e.g. Nanchang's order-class tiers).
     """
 
     lever: str = Field(pattern=r"^[a-z_A-Z]+(\.[a-z_A-Z]+)*$")
@@ -82,6 +87,11 @@ class LeverRange(_Strict):
     low: LeverBound
     high: LeverBound
     note: str | None = None
+    regions: list[str] | None = None
+
+    def applies_to(self, region: str) -> bool:
+        """Whether the range applies to a scenario of ``region``."""
+        return self.regions is None or region in self.regions
 
     def end(self, end: End) -> LeverBound:
         """The ``low`` or ``high`` bound."""
@@ -195,7 +205,8 @@ def apply_lever_ends(scenario: Scenario, end: End, only: set[str] | None = None,
                      ranges: tuple[LeverRange, ...] | None = None) -> Scenario:
     """A validated copy of ``scenario`` with every ranged lever (or those in ``only``) at one end.
 
-    Levers not ranged, or not in ``only``, keep the scenario's own setting. The scenario itself is untouched.
+    Levers not ranged, not in ``only``, or ranged for other regions only (``LeverRange.regions``), keep the
+    scenario's own setting. The scenario itself is untouched.
 
     Args:
         scenario: the scenario to start from.
@@ -215,7 +226,7 @@ def apply_lever_ends(scenario: Scenario, end: End, only: set[str] | None = None,
         raise ValueError(f"no lever range for {sorted(set(only) - known)}")
     data = scenario.model_dump(mode="python")
     for r in ranges:
-        if only is not None and r.lever not in only:
+        if (only is not None and r.lever not in only) or not r.applies_to(scenario.region.name):
             continue
         current = _current(scenario.levers, r.lever)
         _set(data["levers"], r.lever, _bound_value(r.end(end), current, scenario.base_year, r.lever))

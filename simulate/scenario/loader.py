@@ -10,7 +10,9 @@ mapped back to file:line), :func:`load` (all of it) and :func:`dump_resolved`
 from __future__ import annotations
 
 import copy
+import math
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
+
+from simulate import shipped
 
 from .errors import Problem, ScenarioError, join_path, validation_problems
 
@@ -36,7 +40,10 @@ MAX_NODES = 100_000
 MAX_LAYERS = 64
 SOURCED_KEYS = frozenset({"value", "source", "note", "unit", "quality", "range", "dist", "mode", "se"})
 UNCERTAINTY_KEYS = ("range", "dist", "mode", "se")
-"""Optional keys of a sourced leaf that declare its uncertainty (a later issue samples them)."""
+"""Optional keys of a sourced leaf that declare its uncertainty: ``range: [low, high]`` (each bound a
+number, or for a dated value a dated path), ``dist``, ``mode``, ``se``."""
+DISTRIBUTIONS = ("uniform", "triangular", "normal")
+"""Values of a sourced leaf's ``dist``."""
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
@@ -51,6 +58,11 @@ class Provenance:
         note: Free-text note from the sourced leaf.
         unit: Unit the value is expressed in.
         quality: Data-quality label.
+        range: Plausible ``(low, high)`` of the value (``range: [lo, hi]``, lo ≤ value ≤ hi); for a
+            dated value, ``[low, high]`` in the value's own form (numbers or dated paths), as plain data.
+        dist: Distribution over ``range``: ``uniform``, ``triangular`` or ``normal``.
+        mode: Most likely value (for ``triangular``).
+        se: Standard error of the value.
         file: Scenario file that set the value.
         line: 1-based line of the value's key (or list item) in ``file``.
     """
@@ -59,12 +71,12 @@ class Provenance:
     note: str | None = None
     unit: str | None = None
     quality: str | None = None
+    range: tuple[float, float] | list[Any] | None = None
+    dist: str | None = None
+    mode: float | None = None
+    se: float | None = None
     file: str
     line: int
-    range: tuple | None = None
-    dist: str | None = None
-    mode: Any = None
-    se: float | None = None
 
 
 @dataclass(frozen=True)
@@ -151,7 +163,13 @@ def _fail(file: str, mark: Any = None, message: str = "", path: str = "") -> Sce
 
 def _read_text(path: Path, file: str) -> str:
     try:
-        with open(path, "rb") as fh:
+        kind = os.stat(path).st_mode
+        if stat.S_ISDIR(kind):
+            raise _fail(file, message="is a folder, not a scenario file: give the path of a .yaml file")
+        if not stat.S_ISREG(kind):
+            raise _fail(file, message="is not a regular file (a pipe, socket or device): give the path of a .yaml file")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # never wait on a FIFO swapped in
+        with os.fdopen(fd, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _fail(file, message=f"cannot read file: {exc.strerror or exc}") from None
@@ -167,26 +185,58 @@ def _read_text(path: Path, file: str) -> str:
         ))) from None
 
 
-def _compose(text: str, file: str) -> MappingNode:
-    loader = _Loader(text)
+class _PyLoader(_StrictComposer, yaml.SafeLoader):
+    """The same strict composer on the pure-Python parser, which has no nesting limit of its own."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        self.anchors, self._node_count, self._depth = {}, 0, 0
+
+
+def _tab_at(text: str, mark: Any) -> bool:
+    """True when the character at ``mark``, or the indentation of its line, is a tab."""
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return False
+    line = lines[mark.line]
+    return line[mark.column:mark.column + 1] == "\t" or "\t" in line[:len(line) - len(line.lstrip())]
+
+
+def _compose_with(loader_class: type, text: str, file: str) -> Any:
+    loader = loader_class(text)
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
     except _Refused as exc:
         raise _fail(file, exc.mark, exc.message) from None
     except yaml.MarkedYAMLError as exc:
+        if loader_class is not _PyLoader and _Base is not yaml.SafeLoader:
+            # libyaml has limits of its own (e.g. a nesting depth) that may fire before this composer's:
+            # the Python parser reports the same file under this loader's own rules and wording
+            return _compose_with(_PyLoader, text, file)
+        mark = exc.problem_mark or exc.context_mark
         if "another document" in str(exc.problem):
-            msg = "only one YAML document is allowed per scenario file"
-            raise _fail(file, exc.problem_mark, msg) from None
+            raise _fail(file, exc.problem_mark, "only one YAML document is allowed per scenario file") from None
+        if _tab_at(text, mark):
+            raise _fail(file, mark, "a tab character: YAML indents with spaces only (replace the tab with spaces)") \
+                from None
         msg = f"YAML syntax error: {exc.problem}" + (f" ({exc.context})" if exc.context else "")
-        raise _fail(file, exc.problem_mark or exc.context_mark, msg) from None
+        raise _fail(file, mark, msg) from None
     except ReaderError as exc:
         line = text.encode("utf-8")[: exc.position or 0].count(b"\n") + 1
         msg = f"unreadable character: {exc.reason}"
         raise ScenarioError(Problem(file, line, None, "", msg)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         raise _fail(file, message=f"YAML error: {exc}") from None
+    except RecursionError:  # pragma: no cover - the depth limit refuses first
+        raise _fail(file, message=f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
+
+
+def _compose(text: str, file: str) -> MappingNode:
+    node = _compose_with(_Loader, text, file)
     if node is None or (isinstance(node, ScalarNode) and node.tag == _TAG + "null"
                         and not node.value):
         raise _fail(file, message="empty scenario file")
@@ -283,23 +333,63 @@ class _Builder:
             elif text is not None or name == "source":
                 self.problem(node, path, f"{name!r} of a sourced value must be non-empty text")
         line = self.positions.get(path, (entries["value"][0].start_mark.line + 1, 0))[0]
-        extra: dict[str, Any] = {}
-        for name in UNCERTAINTY_KEYS:
-            if name in entries:
-                extra[name] = self.build(entries[name][1], f"{path}.{name}")
-        rng = extra.get("range")
-        if rng is not None and not (isinstance(rng, list) and len(rng) == 2):
-            self.problem(entries["range"][1], path, "'range' of a sourced value must be a list [low, high]")
-            rng = None
-        if isinstance(rng, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng):
-            if not rng[0] <= rng[1]:
-                self.problem(entries["range"][1], path, f"'range' must be [low, high] with low ≤ high, got {rng}")
+        value = self.build(entries["value"][1], path)
         self.sources[path] = Provenance(
             source=meta.get("source", ""), note=meta.get("note"), unit=meta.get("unit"),
-            quality=meta.get("quality"), file=self.file, line=line,
-            range=tuple(rng) if isinstance(rng, list) else None, dist=extra.get("dist"), mode=extra.get("mode"),
-            se=extra.get("se"))
-        return self.build(entries["value"][1], path)
+            quality=meta.get("quality"), file=self.file, line=line, **self.uncertainty(entries, path, value))
+        return value
+
+    def number(self, node: Any, path: str, name: str) -> float | None:
+        value = self.scalar(node, path) if isinstance(node, ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            self.problem(node, path, f"{name!r} of a sourced value must be a finite number")
+            return None
+        return float(value)
+
+    def uncertainty(self, entries: dict, path: str, value: Any) -> dict[str, Any]:
+        """``range``, ``dist``, ``mode`` and ``se`` of a sourced leaf, checked."""
+        out: dict[str, Any] = {}
+        numeric = not isinstance(value, bool) and isinstance(value, (int, float))
+        if "range" in entries:
+            node = entries["range"][1]
+            items = node.value if isinstance(node, SequenceNode) else None
+            if items is None or len(items) != 2:
+                self.problem(node, path, "'range' of a sourced value must be a list [low, high] of two numbers "
+                                         "(for a dated value, two numbers or dated paths)")
+            elif not all(isinstance(n, ScalarNode) for n in items):  # a dated value's band: kept as plain data
+                if numeric:
+                    self.problem(node, path, "'range' of a single number must be two numbers [low, high]")
+                else:
+                    known = set(self.positions)
+                    bounds = [self.number(n, path, "range") if isinstance(n, ScalarNode)
+                              else self.build(n, f"{path}.range") for n in items]
+                    for key in set(self.positions) - known:  # uncertainty is metadata, not a key of the scenario
+                        del self.positions[key]
+                    out["range"] = bounds
+            else:
+                lo, hi = (self.number(n, path, "range") for n in items)
+                if lo is not None and hi is not None:
+                    if lo > hi:
+                        self.problem(node, path, f"'range' [{lo:g}, {hi:g}]: low is above high")
+                    elif numeric and not lo <= value <= hi:
+                        self.problem(node, path, f"value {value!r} lies outside its range [{lo:g}, {hi:g}]")
+                    else:
+                        out["range"] = (lo, hi)
+        if "dist" in entries:
+            node = entries["dist"][1]
+            dist = self.scalar(node, path) if isinstance(node, ScalarNode) else None
+            if dist not in DISTRIBUTIONS:
+                self.problem(node, path, f"'dist' of a sourced value must be one of {', '.join(DISTRIBUTIONS)}")
+            else:
+                out["dist"] = dist
+        for name in ("mode", "se"):
+            if name in entries:
+                number = self.number(entries[name][1], path, name)
+                if name == "se" and number is not None and number < 0:
+                    self.problem(entries[name][1], path, "'se' of a sourced value must not be negative")
+                elif number is not None:
+                    out[name] = number
+        return out
 
 
 def parse_yaml(path: Path | str) -> Document:
@@ -328,9 +418,16 @@ def parse_yaml(path: Path | str) -> Document:
 
 
 def _is_schedule(value: Any) -> bool:
-    """True for a non-empty mapping whose keys are all ints (a lever schedule)."""
-    return isinstance(value, dict) and bool(value) and all(
-        isinstance(k, int) and not isinstance(k, bool) for k in value)
+    """True for a dated path written as a mapping: steps (all keys years) or ``{ramp: {...}}``.
+
+    A dated path is one value: an overlay replaces it whole, and its provenance (with a range of
+    paths) belongs to the path, not to the ramp's fields.
+    """
+    if not isinstance(value, dict) or not value:
+        return False
+    if set(value) == {"ramp"} and isinstance(value["ramp"], dict):
+        return True
+    return all(isinstance(k, int) and not isinstance(k, bool) for k in value)
 
 
 def _mergeable(base: Any, overlay: Any) -> bool:
@@ -423,15 +520,20 @@ def _resolve_order(path: Path) -> list[Document]:
         entries = [raw] if isinstance(raw, str) else raw
         if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
             line, col = doc.positions["extends"]
-            raise ScenarioError(Problem(doc.file, line, col, "extends",
-                                        "expected a file path or a list of file paths"))
+            raise ScenarioError(Problem(doc.file, line, col, "extends", "expected a shipped scenario name "
+                                        "(jiangxi_baseline), a file path, or a list of them"))
         for i, rel in enumerate(entries):
             at = "extends" if isinstance(raw, str) else f"extends[{i}]"
             line, col = doc.positions.get(at, doc.positions["extends"])
-            child = Path(os.path.normpath(target.parent / rel))
-            if not child.is_file():
+            try:
+                child = Path(os.path.normpath(shipped.resolve(rel, target.parent)))
+            except shipped.UnknownName as exc:
+                raise ScenarioError(Problem(doc.file, line, col, at, str(exc))) from None
+            if child.is_dir():
                 raise ScenarioError(Problem(doc.file, line, col, at,
-                                            f"extended file {str(child)!r} not found"))
+                                            f"extended file {str(child)!r} is a folder, not a scenario file"))
+            if not child.exists():
+                raise ScenarioError(Problem(doc.file, line, col, at, f"extended file {str(child)!r} not found"))
             if child.resolve() in {p for p, _ in chain}:
                 names = " -> ".join([s for _, s in chain] + [str(child)])
                 raise ScenarioError(Problem(doc.file, line, col, at, f"extends cycle: {names}"))
@@ -451,9 +553,11 @@ def load_layers(path: Path | str) -> Layered:
     """Load a scenario file and merge the files it ``extends``.
 
     ``extends`` is a path or list of paths relative to the including file's
-    directory. Layers apply depth-first in listed order (later entries win;
-    the including file wins over everything it extends); each file is
-    applied once even if reached twice.
+    directory, or the name of a shipped scenario (``jiangxi_baseline``) or
+    layer (``calibration/parameters/behaviour``; see :mod:`simulate.shipped`).
+    Layers apply depth-first in listed order (later entries win; the
+    including file wins over everything it extends); each file is applied
+    once even if reached twice.
 
     Args:
         path: The top scenario file.
@@ -532,8 +636,8 @@ def dump_resolved(data: dict, sources: dict[str, Provenance]) -> str:
     """Write merged data as YAML with provenance attached as sourced leaves.
 
     Every value whose key path has a provenance is written as
-    ``{value: ..., source: ..., note: ..., unit: ..., quality: ...}`` (None
-    fields omitted), so :func:`parse_yaml` of the result gives back ``data``.
+    ``{value: ..., source: ..., note: ..., unit: ..., quality: ..., range: ...,
+    dist: ..., mode: ..., se: ...}`` (None fields omitted), so :func:`parse_yaml` of the result gives back ``data``.
 
     Args:
         data: Plain scenario data (e.g. ``Layered.data``).
@@ -551,10 +655,10 @@ def dump_resolved(data: dict, sources: dict[str, Provenance]) -> str:
         if prov is None:
             return value
         leaf = {"value": value, "source": prov.source}
-        leaf.update((k, getattr(prov, k)) for k in ("note", "unit", "quality")
+        leaf.update((k, getattr(prov, k)) for k in ("note", "unit", "quality", "dist", "mode", "se")
                     if getattr(prov, k) is not None)
-        leaf.update((k, list(v) if isinstance(v, tuple) else v) for k in UNCERTAINTY_KEYS
-                    if (v := getattr(prov, k)) is not None)
+        if prov.range is not None:
+            leaf["range"] = list(prov.range)
         return leaf
 
     return yaml.dump(wrap(data, ""), Dumper=_Dumper, sort_keys=False, allow_unicode=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from simulate.scenario.types import (
     AgePath,
@@ -23,6 +23,7 @@ from simulate.scenario.types import (
     SharePath,
     Yuan,
     YuanPath,
+    dated,
 )
 
 LEVELS = ("secondary_vocational", "technical_school", "higher_vocational", "vocational_undergraduate")
@@ -34,9 +35,9 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
 class Strict(BaseModel):
-    """Base for every schema model: unknown keys are errors and objects are frozen."""
+    """Base for every schema model: unknown keys are errors, objects are frozen, numbers are finite (no inf, NaN)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PerLevel(Strict):
@@ -121,6 +122,20 @@ class Major(Strict):
     )
 
 
+class StatusQuo(Strict):
+    """The policy in force when the base year's enterprise participation was observed.
+
+    Firms' decisions are aligned to the published participation under this policy, so a scenario that
+    changes a lever from its first year still changes participation (its levers are not absorbed into the
+    alignment).
+    """
+
+    credit_rate: Share = Field(description="surcharge credit rate in force (004 §五(一))")
+    credit_eligibility: Literal["certified", "cooperating"] = Field(description="who could claim the credit")
+    certificate_subsidy: Yuan = Field(description="certificate subsidy in force (yuan per certificate)")
+    apprenticeship_share: Share = Field(description="share of entrants schools sought to train jointly")
+
+
 class EnterprisePopulation(Strict):
     """Employers of vocational graduates, synthesised as weighted records."""
 
@@ -133,6 +148,7 @@ class EnterprisePopulation(Strict):
     vocational_hire_share: Share = Field(description="share of vacancies open to vocational graduates")
     base_participation: Share = Field(description="share of enterprises cooperating with schools in the base year")
     base_certified: Share = Field(description="share certified as 产教融合型企业 in the base year")
+    status_quo: StatusQuo = Field(description="the policy under which base_participation was observed")
 
 
 class Finance(Strict):
@@ -142,16 +158,38 @@ class Finance(Strict):
     funding_dispersion: float = Field(ge=0, le=2, description="coefficient of variation across schools")
 
 
-class Intake(Strict):
-    """Who applies to vocational schools each September."""
+PersonsPath = dated(0.0, None, "persons")
+"""A dated path of head counts (e.g. births by calendar year, ``{2000: 17650000, …}``)."""
+RatioPath = dated(0.0, 5.0, "ratio")
+"""A dated path of non-negative ratios (persons per person)."""
 
-    junior_graduates: Persons = Field(description="junior-secondary graduates in the base year (初中毕业生)")
-    junior_graduates_growth: GrowthPath
+
+class Intake(Strict):
+    """Who applies to vocational schools each September: the school-age cohort and how it splits.
+
+    Junior-secondary graduates (初中毕业生) of year *y* = ``national_births`` of *y* − ``cohort_lag`` ×
+    ``junior_per_birth`` (*y*) × ``province_share`` (*y*). Of them, ``vocational_share`` apply to
+    secondary vocational or technical schools, ``technical_share_of_secondary`` of those to technical
+    schools. External applicants to 高职 in *y* = ``higher_external_rate`` (*y*) × the graduates of
+    *y* − ``higher_external_lag`` who did not enter vocational school (general-track leavers and
+    others, incl. the 扩招 social applicants). :func:`simulate.agents.intake.applicants` computes them.
+    The uncertain paths carry a ``range`` in their layer (see ``calibration/README.md``).
+    """
+
+    national_births: PersonsPath = Field(description="national births by calendar year (出生人口), {year: persons}")
+    cohort_lag: int = Field(ge=10, le=20, description="years from birth to junior-secondary graduation")
+    junior_per_birth: RatioPath = Field(
+        description="national junior graduates per birth cohort_lag years earlier (registration drift; fitted)")
+    province_share: SharePath = Field(description="the region's share of national junior graduates (1 nationally)")
     vocational_share: SharePath = Field(description="share of junior graduates entering secondary vocational/technical")
     technical_share_of_secondary: SharePath = Field(description="technical schools' share of secondary intake")
-    higher_external_applicants: Persons = Field(description="general-high-school and other applicants to 高职 per year")
-    higher_external_growth: GrowthPath
-    undergraduate_external_applicants: Persons
+    higher_external_rate: RatioPath = Field(
+        description="external applicants to 高职 per junior graduate of higher_external_lag years earlier who did "
+                    "not enter vocational school")
+    higher_external_lag: int = Field(ge=1, le=6, description="years from junior graduation to applying to 高职 "
+                                                             "(three years of general senior secondary)")
+    undergraduate_external_applicants: Persons = Field(
+        description="external applicants to four-year vocational undergraduate programmes per year")
 
 
 class Region(Strict):
@@ -294,6 +332,8 @@ class Enterprises(Strict):
     staff_training_base: Share = Field(description="employees trained per year in a firm that does not cooperate")
     staff_training_participant: Share = Field(description="employees trained per year in a cooperating firm")
     training_cost_per_employee: Yuan = Field(description="cost of one employee's certified training")
+    certified_share_of_trained: Share = Field(
+        description="share of trained employees who earn a vocational certificate the subsidy pays for")
     training_subsidy_elasticity: float = Field(
         ge=0, le=5, description="training share × (cost / (cost − subsidy))^ε")
     revenue_noise: float = Field(ge=0, le=1, description="sd of firm-level revenue growth shocks")
@@ -305,13 +345,15 @@ class Institutions(Strict):
     order_class_size: int = Field(ge=5, le=100, description="students per order class")
     apprenticeship_of_joint: Share = Field(
         description="share of joint-training entrants in apprenticeship (vs order class)")
-    base_consortia_per_school: float = Field(ge=0, le=10, description="consortia per school in the base year")
+    consortium_overlap: float = Field(
+        ge=1, le=20, description="schools of one level and sub-region taking part in the same consortium")
     consortium_formation_rate: Share = Field(
         description="yearly chance a school forms a new consortium when it has the reference partner firms")
     consortium_partner_firms: float = Field(gt=0, description="partner firms per school at the formation rate")
-    consortium_dissolution_rate: Share = Field(description="yearly chance a consortium dissolves")
+    consortium_dissolution_rate: Share = Field(description="yearly chance a school's membership of a consortium ends")
     base_membership: Share = Field(description="share of schools in a group or consortium in the base year")
-    consortium_join_rate: Share = Field(description="yearly chance a school outside every consortium joins one")
+    consortium_join_rate: Share = Field(
+        description="yearly chance a school joins one more consortium, at the reference partner firms")
     base_bases_per_school: float = Field(ge=0, le=100, description="practice/training bases per school, base year")
     base_attrition: Share = Field(description="yearly share of training bases lost (partner leaves, equipment ages)")
     own_base_share: Share = Field(
@@ -356,15 +398,15 @@ class EnrollmentAdjustment(Strict):
     max_change: SharePath = Field(description="cap on a major's yearly plan change")
     expand: list[Identifier] = Field(default_factory=list, description="majors to expand (shortage majors)")
     close: list[Identifier] = Field(default_factory=list, description="majors to stop enrolling")
-    from_year: int = Field(ge=1990, le=2100)
+    from_year: int = Field(ge=1990, le=2100, description="first April the plans are adjusted")
 
 
 class OrderClassMinimum(Strict):
     """Minimum order classes per secondary school per year by tier (Nanchang: A≥5, B≥3, other≥2)."""
 
-    A: int = Field(ge=0, le=100)
-    B: int = Field(ge=0, le=100)
-    other: int = Field(ge=0, le=100)
+    A: int = Field(ge=0, le=100, description="order classes a year in each A-tier school")
+    B: int = Field(ge=0, le=100, description="order classes a year in each B-tier school")
+    other: int = Field(ge=0, le=100, description="order classes a year in each other school")
     subregions: list[Identifier] | None = Field(default=None, description="where the rule applies (all if absent)")
     from_year: int = Field(default=1990, ge=1990, le=2100, description="first September the rule applies")
 
@@ -386,8 +428,8 @@ class SurchargeCredit(Strict):
 class TeacherPractice(Strict):
     """Enterprise practice rule (6 months per 5 years) and its enforcement."""
 
-    months_required: int = Field(ge=0, le=60)
-    window_years: int = Field(ge=1, le=10)
+    months_required: int = Field(ge=0, le=60, description="months of enterprise practice a teacher needs")
+    window_years: int = Field(ge=1, le=10, description="years within which the months are due (5)")
     enforcement: SharePath = Field(description="share of non-compliant teachers sent to practice")
     post_rate: SharePath = Field(description="practice posts firms offer, share of their staff (0.5%)")
 
@@ -441,10 +483,17 @@ class Scenario(Strict):
     levers: Levers
     goals: GoalSettings = Field(default_factory=GoalSettings)
 
+    @field_validator("horizon")
+    @classmethod
+    def _after_base_year(cls, horizon: int, info: ValidationInfo) -> int:
+        base_year = info.data.get("base_year")
+        if base_year is not None and horizon <= base_year:
+            raise ValueError(f"horizon must be a year after base_year ({base_year}), got {horizon}: the last "
+                             "simulated year comes after the first")
+        return horizon
+
     @model_validator(mode="after")
     def _years(self) -> Scenario:
-        if self.horizon <= self.base_year:
-            raise ValueError(f"horizon ({self.horizon}) must be after base_year ({self.base_year})")
         majors = {m.id for m in self.region.majors}
         adj = self.levers.enrollment_adjustment
         from simulate.goals.catalogue import scenario_goals  # goals are data; no engine import

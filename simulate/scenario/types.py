@@ -12,6 +12,7 @@ calendar. Planners write it in one of three forms:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -74,8 +75,8 @@ def _check(value: Any, lo: float | None, hi: float | None, unit: str, where: str
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{where}expected a number ({unit}), got {value!r}")
     v = float(value)
-    if v != v:
-        raise ValueError(f"{where}expected a number ({unit}), got NaN")
+    if not math.isfinite(v):
+        raise ValueError(f"{where}expected a finite number ({unit}), got {value!r}")
     if lo is not None and v < lo:
         raise ValueError(f"{where}expected {unit} ≥ {lo:g}, got {value!r}")
     if hi is not None and v > hi:

@@ -17,6 +17,7 @@ import numpy as np
 from scipy import stats
 
 from simulate.sweep.paths import Step, set_at
+from simulate.uncertainty import Uncertain, write
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class FactorPlan:
         rest: steps of the shares rescaled with this one.
         rest_base: their base values.
         total: the sum the set keeps (this share + rest, in the base scenario).
+        uncertain: for a factor from ``uncertainties:``, the declared parameter: its value is written as
+            :func:`simulate.uncertainty.write` does (every list item it stands for, sum-to-one sets rebalanced).
+        touches: steps a value may write besides ``steps`` and ``rest`` (copied before a point is built).
     """
 
     name: str
@@ -57,6 +61,8 @@ class FactorPlan:
     total: float = 1.0
     label_zh: str = ""
     label_en: str = ""
+    uncertain: Uncertain | None = None
+    touches: tuple[tuple[Step, ...], ...] = ()
 
     @property
     def categorical(self) -> bool:
@@ -70,6 +76,8 @@ class FactorPlan:
     def from_unit(self, u: np.ndarray) -> list[Any]:
         """Values for unit coordinates ``u`` (quantiles of the factor's distribution)."""
         u = np.clip(np.asarray(u, float), 0.0, 1.0)
+        if self.uncertain is not None:  # the declared distribution, exactly as a run draws it
+            return [self.coerce(v) for v in self.uncertain.quantile(u)]
         if self.levels is not None:
             idx = np.minimum((u * len(self.levels)).astype(int), len(self.levels) - 1)
             return [self.levels[i] for i in idx]
@@ -101,6 +109,9 @@ class FactorPlan:
 
     def apply(self, d: dict, value: Any) -> None:
         """Write ``value`` (and the rescaled ``rest``) into the scenario dict ``d``."""
+        if self.uncertain is not None:
+            write(d, [(self.uncertain, float(value))])
+            return
         v: Any = value
         if not self.categorical:
             v = int(round(value)) if self.integer else float(value)

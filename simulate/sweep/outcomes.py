@@ -139,7 +139,8 @@ def goal_values(parts: list[pd.DataFrame], plan: OutcomePlan) -> list[dict[str, 
         return [{} for _ in parts]
     tagged = [p.assign(replication=np.int32(i)) for i, p in enumerate(parts)]
     frame = pd.concat(tagged, ignore_index=True) if len(tagged) > 1 else tagged[0]
-    verdicts = judge(frame, plan.goals, plan.province, plan.base_year, plan.horizon)
+    regions = {plan.province, *(g.region for g in plan.goals)}  # the plan keeps only goals the scenario simulates
+    verdicts = judge(frame, plan.goals, plan.province, plan.base_year, plan.horizon, regions=regions)
     met = {(int(r), g, int(y)): float(m) for r, g, y, m in zip(verdicts.replication, verdicts.goal_id,
                                                                    verdicts.deadline_year, verdicts.met, strict=True)}
     return [{g.column: met.get((i, g.goal_id, g.year), float("nan")) for g in plan.goal_columns}

@@ -12,12 +12,14 @@ import itertools
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
+from simulate import shipped
 from simulate.goals.catalogue import scenario_goals
 from simulate.goals.verdicts import MILESTONES
 from simulate.results.indicators import INDICATORS
@@ -29,6 +31,9 @@ from simulate.sweep.factors import FactorPlan, schedule_prefix
 from simulate.sweep.outcomes import Cell, GoalColumn, OutcomePlan, goal_years, slug
 from simulate.sweep.paths import PathError, copy_along, get_at, resolve, show
 from simulate.sweep.spec import RESERVED, Factor, IndicatorOutcome, SweepSpec
+from simulate.uncertainty import Uncertain, declared
+from simulate.uncertainty.declare import split_path
+from simulate.uncertainty.sample import sum_to_one_siblings
 
 MAX_CORNER_FACTORS = 10
 """Every corner of the design box is validated up to this many factors (then each factor alone)."""
@@ -52,9 +57,12 @@ class Sweep:
 
     def digest(self) -> str:
         """Hash of everything that fixes the runs' numbers: spec, base scenario, outcome columns."""
-        payload = json.dumps({"spec": self.spec.model_dump(mode="json", exclude={"analysis", "title_zh", "title_en",
-                                                                                  "description"}),
-                              "base": self.base, "columns": self.outcomes.columns}, sort_keys=True, default=str)
+        fixed = {"spec": self.spec.model_dump(mode="json", exclude={"analysis", "title_zh", "title_en", "description"}),
+                 "base": self.base, "columns": self.outcomes.columns}
+        if self.spec.uncertainties:  # declared distributions live in the sources, not in the base values
+            fixed["uncertain"] = [(f.name, f.path, f.lo, f.hi, f.dist, f.dist_args) for f in self.factors
+                                  if f.uncertain is not None]
+        payload = json.dumps(fixed, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -92,7 +100,11 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Sweep:
     if samples is not None:
         spec = SweepSpec.model_validate({**spec.model_dump(mode="python"), "samples": samples})
     where = layered.positions.get("scenario", (file, 1, 1))[0]
-    scen_path = Path(os.path.normpath(Path(where).parent / spec.scenario))
+    try:
+        scen_path = Path(os.path.normpath(shipped.resolve(spec.scenario, Path(where).parent)))
+    except shipped.UnknownName as exc:
+        probs.add("scenario", str(exc))
+        probs.raise_if_any()
     if not scen_path.is_file():
         probs.add("scenario", f"scenario file {str(scen_path)!r} not found")
         probs.raise_if_any()
@@ -101,6 +113,9 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Sweep:
     base = sc.model_dump(mode="python")
     factors = tuple(_factor(i, f, sc, base, probs) for i, f in enumerate(spec.factors))
     outcomes = _outcomes(spec, sc, probs)
+    if spec.uncertainties and not probs.items:
+        taken = set(outcomes.columns)
+        factors += uncertainty_factors(loaded, spec.uncertainties, factors, base, taken)
     probs.raise_if_any()
     _check_corners(spec, factors, base, probs)
     probs.raise_if_any()
@@ -177,6 +192,47 @@ def _factor(i: int, f: Factor, sc: Scenario, base: dict, probs: _Problems) -> Fa
         label_zh=f.label_zh, label_en=f.label_en)
 
 
+def _slug(name: str) -> str:
+    text = re.sub(r"^(behaviour|region)\.", "", name).replace("[*]", "")
+    text = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return text if text[:1].isalpha() else f"p_{text}"
+
+
+def uncertainty_factors(loaded: LoadedScenario, which: str | list[str], explicit: tuple[FactorPlan, ...],
+                        base: dict, taken: set[str]) -> tuple[FactorPlan, ...]:
+    """Factors for the scenario's declared uncertain parameters (``uncertainties: all`` or path prefixes).
+
+    Each keeps its declared distribution (:class:`simulate.uncertainty.Uncertain`); a parameter an explicit
+    factor already varies is left to that factor. Column names are the parameter's path without the
+    ``behaviour.``/``region.`` head (``labour_outflow_before_search``), made unique.
+    """
+    varied = {p.steps for p in explicit} | {r for p in explicit for r in p.rest}
+    names = {p.name for p in explicit} | set(taken) | set(RESERVED)
+    out = []
+    for u in declared(loaded):
+        if which != "all" and not any(u.name.startswith(w) or any(p.startswith(w) for p in u.paths) for w in which):
+            continue
+        steps = [tuple(split_path(p)) for p in u.paths]
+        if any(s in varied for s in steps):
+            continue
+        name = _slug(u.name)[:48]
+        if name in names:
+            name = f"{name[:40]}_{hashlib.sha1(u.name.encode()).hexdigest()[:7]}"
+        names.add(name)
+        out.append(uncertain_plan(u, name, steps, base))
+    return tuple(out)
+
+
+def uncertain_plan(u: Uncertain, name: str, steps: list[tuple], base: dict) -> FactorPlan:
+    """A factor plan drawing ``u`` with its declared distribution (a path by its position, 0 = low, 1 = high)."""
+    dist, args = {"uniform": ("uniform", ()), "between": ("uniform", ()), "triangular": ("triangular", (u.mode,)),
+                  "normal": ("normal", (u.centre, u.sd)), "shift": ("normal", (0.0, u.sd))}[u.dist]
+    touches = tuple(steps[1:]) + tuple(tuple(split_path(s)) for p in u.paths for s in sum_to_one_siblings(p, base))
+    return FactorPlan(name=name, path=u.name, steps=steps[0], lo=u.low, hi=u.high, levels=None, dist=dist,
+                      dist_args=args, integer=u.integer, baseline=0.5 if u.dist == "between" else u.centre,
+                      label_en=u.name, label_zh=u.name, uncertain=u, touches=touches)
+
+
 def _extremes(p: FactorPlan) -> list[Any]:
     if p.levels is not None:
         return list(dict.fromkeys(p.levels))
@@ -189,7 +245,7 @@ def _check_corners(spec: SweepSpec, plans: tuple[FactorPlan, ...], base: dict, p
     Every schema constraint is an interval or a linear inequality, so a valid box has valid corners and a
     valid interior: sampled values (always within the bounds) give valid scenarios.
     """
-    paths = [p.steps for p in plans] + [r for p in plans for r in p.rest]
+    paths = [p.steps for p in plans] + [r for p in plans for r in (*p.rest, *p.touches)]
 
     def attempt(assign: list[tuple[int, Any]]) -> str | None:
         d = copy_along(base, paths)
@@ -260,7 +316,7 @@ def _outcomes(spec: SweepSpec, sc: Scenario, probs: _Problems) -> OutcomePlan:
         first = (item.from_year or sc.base_year + 1) if item.aggregate == "cumulative" else None
         cells += [Cell(f"{name}_{y}", name, item.indicator, levels, region, item.dimension, y, first) for y in years]
     goals = scenario_goals(sc.goals)
-    modelled = {g.id: g for g in goals if g.status == "modelled"}
+    modelled = {g.id: g for g in goals if g.status == "modelled" and g.applies_to(regions)}
     wanted = list(modelled) if o.goals == "all" else list(o.goals)
     chosen, goal_cols = [], []
     for i, gid in enumerate(wanted):
@@ -269,8 +325,12 @@ def _outcomes(spec: SweepSpec, sc: Scenario, probs: _Problems) -> OutcomePlan:
             import difflib
 
             known = {x.id: x for x in goals}
-            reason = (f"goal {gid!r} is not modelled ({known[gid].reason})" if gid in known
-                      else f"unknown goal {gid!r}")
+            if gid in known and known[gid].status == "modelled":
+                reason = (f"goal {gid!r} applies to {known[gid].region}, which the scenario does not simulate "
+                          f"(it simulates {', '.join(sorted(regions))})")
+            else:
+                reason = (f"goal {gid!r} is not modelled ({known[gid].reason})" if gid in known
+                          else f"unknown goal {gid!r}")
             close = difflib.get_close_matches(gid, list(modelled), n=1)
             probs.add(f"outcomes.goals[{i}]", reason, f"did you mean {close[0]!r}?" if close and gid not in known
                       else None)

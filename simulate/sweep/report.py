@@ -67,7 +67,7 @@ def factor_table(meta: dict, lang: str) -> pd.DataFrame:
         rng = f"{f['lo']:g} – {f['hi']:g}" if f["levels"] is None else ", ".join(str(v) for v in f["levels"])
         d = dists.get(f["path"]) or {}
         rows.append({"factor": f["name"], "label": labels[f["name"]], "path": f["path"], "range": rng,
-                     "baseline": f["baseline"], "distribution": d.get("kind", "uniform"),
+                     "baseline": f["baseline"], "distribution": d.get("kind", f.get("distribution", "uniform")),
                      "from_year": f["from_year"]})
     return pd.DataFrame(rows)
 

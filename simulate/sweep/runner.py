@@ -94,7 +94,8 @@ def sweep_meta(sweep: Sweep, design: Design) -> dict[str, Any]:
         "planned": design.n_points * s.replications, "options": design.options,
         "factors": [{"name": f.name, "path": f.path, "lo": f.lo, "hi": f.hi, "levels": f.levels,
                      "baseline": f.baseline, "categorical": f.categorical, "from_year": f.from_year,
-                     "label_zh": f.label_zh, "label_en": f.label_en} for f in sweep.factors],
+                     "label_zh": f.label_zh, "label_en": f.label_en, "distribution": f.dist}
+                    for f in sweep.factors],
         "outcomes": sweep.outcomes.describe(), "talentsim_version": package_version(), "created": time.time(),
     }
 

@@ -5,7 +5,7 @@ bounds or levels, an optional distribution), the design method and its sample si
 design point, the outcomes (indicators at milestone years, goals met) and a seed::
 
     name: four_levers_morris
-    scenario: ../jiangxi_baseline.yaml
+    scenario: jiangxi_baseline
     method: morris            # oat | grid | lhs | morris | sobol
     samples: 10               # trajectories (morris), base samples (sobol), points (lhs), levels (oat, grid)
     replications: 4
@@ -18,6 +18,12 @@ design point, the outcomes (indicators at milestone years, goals met) and a seed
       years: [2025, 2030]
       indicators: [matched_rate, {indicator: enterprise_participation_rate, level: enterprise}]
       goals: [jx.2030.participation]
+    uncertainties: all        # optional: also vary every uncertain parameter the scenario declares
+
+``uncertainties: all`` (or a list of path prefixes such as ``[behaviour.labour, region.industries]``) adds
+each uncertain parameter of the base scenario (:func:`simulate.uncertainty.declared`: ranges, standard
+errors of fitted values, low and high paths) as a factor with its declared distribution; a path an
+explicit factor already varies keeps the explicit factor. Levers are never among them.
 
 :func:`simulate.sweep.plan.load_sweep` loads it with the scenario loader (file:line errors).
 """
@@ -188,13 +194,17 @@ class SweepSpec(Strict):
     title_zh: str = ""
     title_en: str = ""
     description: str = ""
-    scenario: str = Field(description="base scenario file, relative to this spec file")
+    scenario: str = Field(description="base scenario: a shipped scenario's name (jiangxi_baseline) or a file "
+                                      "path relative to this spec file")
     method: Literal["oat", "grid", "lhs", "morris", "sobol"]
     samples: int | None = Field(default=None, ge=1, le=1_000_000)
     replications: int = Field(default=1, ge=1, le=10_000, description="replications per design point")
     seed: int = Field(default=0, ge=0, lt=2**63)
     common_random_numbers: bool = Field(default=True, description="replication r of every point shares its seed")
-    factors: list[Factor] = Field(min_length=1, max_length=64)
+    factors: list[Factor] = Field(default_factory=list, max_length=64)
+    uncertainties: Literal["all"] | list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="vary the scenario's declared uncertain parameters too: all, or those "
+                                          "under these path prefixes")
     outcomes: Outcomes
     morris: MorrisOptions = Field(default_factory=MorrisOptions)
     sobol: SobolOptions = Field(default_factory=SobolOptions)
@@ -202,6 +212,8 @@ class SweepSpec(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> SweepSpec:
+        if not self.factors and not self.uncertainties:
+            raise ValueError("name at least one factor, or uncertainties: all")
         cols = [f.column for f in self.factors]
         dup = sorted({c for c in cols if cols.count(c) > 1})
         if dup:

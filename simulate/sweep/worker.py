@@ -120,7 +120,7 @@ def scenario_for(ctx: Context, point: int, values: tuple) -> Scenario:
     if sc is not None:
         _SCENARIOS.move_to_end(key)
         return sc
-    d = copy_along(ctx.base, [f.steps for f in ctx.factors] + [r for f in ctx.factors for r in f.rest])
+    d = copy_along(ctx.base, [f.steps for f in ctx.factors] + [r for f in ctx.factors for r in (*f.rest, *f.touches)])
     for f, v in zip(ctx.factors, values, strict=True):
         f.apply(d, v)
     sc = Scenario.model_validate(d)

@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 import yaml
 
+from simulate import shipped
 from simulate.cli.main import ExitStatus, main
 from simulate.results.indicators import INDICATORS, reference_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if p.name != "lever_ranges.yaml")
-BASELINE = ROOT / "scenarios" / "jiangxi_baseline.yaml"
+SCENARIOS = [s.path for s in shipped.list_scenarios()]
+BASELINE = shipped.scenario_path("jiangxi_baseline")
 
 
 def write_variant(tmp_path: Path, body: str, name: str = "variant.yaml") -> Path:
@@ -67,28 +68,43 @@ def test_missing_scenario_file_is_bad_input(tmp_path, capsys):
 
 def test_run_writes_a_self_describing_folder(tmp_path, small_scenario_file, capsys):
     out = tmp_path / "run"
-    assert main(["run", str(small_scenario_file), "--out", str(out), "--seed", "7"]) == ExitStatus.OK
+    assert main(["run", str(small_scenario_file), "--out", str(out), "--seed", "7", "--reps", "3"]) == ExitStatus.OK
     printed = capsys.readouterr().out
     assert "in_school" in printed and "goal verdicts" in printed
+    assert "P(met) covers both parameter uncertainty" in printed
     assert sorted(p.name for p in out.iterdir()) == ["bands.parquet", "goal_verdicts.parquet", "goals.csv",
-                                                     "results.parquet", "scenario.resolved.yaml", "summary.json"]
+                                                     "parameters.parquet", "results.parquet", "scenario.resolved.yaml",
+                                                     "summary.json"]
     goals = pd.read_csv(out / "goals.csv")
     assert list(goals.columns[:3]) == ["goal_id", "name_en", "name_zh"]
     for col in ("kind", "scope", "judged_region", "deadline", "target", "value_at_deadline", "margin", "p05", "p95",
                 "probability_met", "probability_ci_low", "probability_ci_high", "median_year_first_met", "proxy",
-                "fixed_because", "source"):
+                "fixed_because", "source", "decided_by"):
         assert col in goals.columns
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["seed"] == 7 and summary["replications"] == 1
+    assert summary["seed"] == 7 and summary["replications"] == 3
+    assert summary["uncertainty"]["mode"] == "parameters" and summary["uncertainty"]["parameters"] > 100
     assert summary["talentsim_version"] and summary["runtime_s"] > 0
     frame = pd.read_parquet(out / "results.parquet")
     assert list(frame.columns) == ["scenario", "replication", "year", "region", "level", "dimension",
                                    "indicator", "value"]
     assert set(frame["indicator"].astype(str)) <= set(INDICATORS)
-    # the resolved scenario is itself a valid scenario that reproduces the run
-    assert main(["run", str(out / "scenario.resolved.yaml"), "--out", str(tmp_path / "again"), "--seed", "7"]) == 0
+    # the resolved scenario is itself a valid scenario that reproduces the run, parameter draws included
+    assert main(["run", str(out / "scenario.resolved.yaml"), "--out", str(tmp_path / "again"), "--seed", "7",
+                 "--reps", "3"]) == 0
     again = pd.read_parquet(tmp_path / "again" / "results.parquet")
     pd.testing.assert_frame_equal(frame, again)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "parameters.parquet"),
+                                  pd.read_parquet(tmp_path / "again" / "parameters.parquet"))
+
+
+def test_stochastic_mode_keeps_parameters_central(tmp_path, small_scenario_file, capsys):
+    out = tmp_path / "run"
+    argv = ["run", str(small_scenario_file), "--out", str(out), "--reps", "2", "--uncertainty", "stochastic"]
+    assert main(argv) == ExitStatus.OK
+    assert "P(met) covers stochastic uncertainty only" in capsys.readouterr().out
+    assert list(pd.read_parquet(out / "parameters.parquet").columns) == ["replication"]
+    assert main(argv[:-1] + ["sometimes"]) == ExitStatus.BAD_INPUT
 
 
 def test_resolved_scenario_carries_sources(tmp_path, small_scenario_file):
@@ -112,7 +128,7 @@ def test_every_shipped_scenario_validates(path, capsys):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_shipped_scenario_runs(path, tmp_path):
-    assert main(["run", str(path), "--out", str(tmp_path / path.stem)]) == ExitStatus.OK
+    assert main(["run", str(path), "--out", str(tmp_path / path.stem), "--reps", "2"]) == ExitStatus.OK
     frame = pd.read_parquet(tmp_path / path.stem / "results.parquet")
     assert frame["year"].max() == 2035
 
@@ -122,6 +138,29 @@ def test_schema_is_json_schema_with_levers(capsys):
     schema = json.loads(capsys.readouterr().out)
     assert "levers" in schema["properties"] and "extends" in schema["properties"]
     assert "Levers" in schema["$defs"]
+
+
+def test_run_defaults_to_40_replications_and_says_so(capsys):
+    from simulate.cli.run import DEFAULT_REPS
+
+    assert DEFAULT_REPS == 40
+    assert main(["run", "--help"]) == ExitStatus.OK
+    text = " ".join(capsys.readouterr().out.split())
+    assert "40 replications" in text and "available" in text and "cores" in text
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "by default 40 replications, spread over the available CPU cores" in readme
+
+
+def test_shipped_scenarios_run_by_name(tmp_path, capsys):
+    assert main(["validate", "jiangxi_baseline", "funding_10k_12k"]) == ExitStatus.OK
+    assert capsys.readouterr().out.count("ok:") == 2
+    assert main(["validate", "jiangxi_basline"]) == ExitStatus.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "did you mean 'jiangxi_baseline'" in err and err.count("\n") == 1
+    assert main(["scenarios"]) == ExitStatus.OK
+    listing = capsys.readouterr().out
+    for s in shipped.list_scenarios():
+        assert s.name in listing and s.title_en in listing
 
 
 def test_indicator_reference_page_is_current():
@@ -135,6 +174,6 @@ def test_unknown_command_is_bad_input(capsys):
 def test_exit_codes_returned_by_commands_are_kept(monkeypatch):
     import simulate.cli.main as cli
 
-    for returned, expected in ((None, 0), (0, 0), (2, 2), (1, 1), (130, 1)):
+    for returned, expected in ((None, 0), (0, 0), (2, 2), (1, 1), (130, 130), (7, 1)):
         monkeypatch.setattr(cli, "app", lambda *a, _rv=returned, **k: _rv)
         assert cli.main(["run"]) == expected

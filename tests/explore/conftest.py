@@ -30,15 +30,17 @@ def explorer(short_file):
 
 @pytest.fixture(scope="session")
 def frames(explorer):
-    """``frames(scenario, reps)``: the tidy frames of replications 0..reps−1 (cached)."""
-    from simulate.engine import simulate_replication
+    """``frames(scenario, reps)``: the tidy frames of replications 0..reps−1 as the runner makes them (cached)."""
+    from simulate.explore.jobs import declared_draws, replicate
 
+    uncertain, table = declared_draws(explorer.loaded, explorer.seed)
     cache: dict = {}
 
     def get(sc, reps: int):
         key = (sc.model_dump_json(), reps)
         if key not in cache:
-            cache[key] = [simulate_replication(sc, explorer.seed, r, explorer.topics).frame for r in range(reps)]
+            cache[key] = [replicate(sc, explorer.seed, r, explorer.topics, *((uncertain, table[r]) if uncertain
+                                                                              else ())) for r in range(reps)]
         return cache[key]
 
     return get

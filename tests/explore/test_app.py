@@ -67,7 +67,7 @@ def test_every_tab_renders_in_both_languages(funding_outcome):
         for tab in TABS:
             assert tab_children(funding_outcome, tab, lang)
     table = str(goal_table(funding_outcome, "en"))
-    assert "hn.per_student.secondary" in table
+    assert "nc.dual_teachers" in table and "hn.per_student.secondary" not in table  # Hunan's goals apply elsewhere
 
 
 def test_a_refilled_chart_equals_a_freshly_drawn_one(explorer, frames, funding_outcome):

@@ -125,11 +125,12 @@ def test_cli_writes_predictions_errors_and_report(tmp_path, capsys):
     assert set(err.years.str.split(", ").explode().astype(int)) <= {2021, 2022}
     assert "model / best naive" in (out / "report.txt").read_text(encoding="utf-8")
     assert (out / "report.html").is_file() and (out / "tables.xlsx").is_file()
+    assert set(pd.read_csv(out / "drivers.csv").level) <= set(LEVELS)
 
 
 def test_cli_rejects_until_before_cut_off(tmp_path, capsys):
-    assert main(["backtest", "--fit-until", "2020", "--until", "2019", "--out", str(tmp_path / "x")]) == \
-        ExitStatus.BAD_INPUT
+    assert main(["backtest", "--fit-until", "2020", "--until", "2019", "--out", str(tmp_path / "x"),
+                 "--no-images"]) == ExitStatus.BAD_INPUT
     assert "--until (2019) must be after --fit-until (2020)" in capsys.readouterr().err
 
 
@@ -139,3 +140,68 @@ def test_fit_itself_cuts_the_data(obs, tmp_path):
     clean, dirty = fit(obs, 2019), fit(load_observed(_poisoned(tmp_path, 2019)), 2019)
     assert clean.theta == dirty.theta
     assert clean.obs.year.max() <= 2019 and clean.train.frame.year.max() <= 2019
+
+
+def test_each_series_error_is_put_down_to_a_driver(bt2020):
+    d = bt2020.drivers.set_index(["level", "indicator"])
+    assert {"mape_model", "explained_by", "share_of_error", "mape_realised_vocational_share"} <= set(d.columns)
+    err = bt2020.errors().set_index(["level", "indicator"])
+    for key, row in d.iterrows():
+        assert row.mape_model == pytest.approx(err.loc[key, "mape_model"])
+        assert row.explained_by
+    # with every intake driver as it turned out, secondary enrollment is exact: its error is the drivers'
+    assert d.loc[("secondary_vocational", "enrollment"), "mape_all_drivers_realised"] < 1e-9
+    assert "split" in d.loc[("secondary_vocational", "enrollment"), "explained_by"]
+    assert "高职" in d.loc[("higher_vocational", "enrollment"), "explained_by"]
+    assert d.loc[("secondary_vocational", "student_teacher_ratio"), "explained_by"].startswith("rates and hiring")
+
+
+def test_cli_without_report_writes_tables_and_text_only(tmp_path):
+    out = tmp_path / "bt"
+    argv = ["backtest", "--fit-until", "2021", "--until", "2022", "--out", str(out), "--no-report"]
+    assert main(argv) == ExitStatus.OK
+    assert (out / "drivers.csv").is_file() and (out / "report.txt").is_file()
+    assert not (out / "report.html").exists()
+    assert "Which driver explains the error" in (out / "report.txt").read_text(encoding="utf-8")
+
+
+def test_chart_lines_join_the_fit_and_the_projection_at_the_cut_off(bt2020):
+    from simulate.fitting.workflow import backtest_lines
+
+    lines = backtest_lines(bt2020)
+    pred = bt2020.predictions.set_index(["level", "indicator", "year"]).value
+    for (lv, ind), g in lines.groupby(["level", "indicator"]):
+        g = g.set_index("year")
+        later = g.loc[g.index > 2020]
+        np.testing.assert_allclose(later.model.dropna(), [pred[(lv, ind, y)] for y in later.model.dropna().index])
+        if np.isfinite(g.loc[2020, "value"]):
+            assert g.loc[2020, "persistence"] == g.loc[2020, "trend"] == g.loc[2020, "value"]
+        assert g.loc[g.index < 2020, ["persistence", "trend"]].isna().all().all()
+
+
+def test_births_after_the_cut_off_change_nothing(obs, tmp_path):
+    from simulate.fitting.cohort import load_births
+
+    df = pd.read_csv(ROOT / "calibration" / "births_national.csv", dtype=str, keep_default_na=False)
+    later = df.year.astype(int) > 2019
+    df.loc[later, "value"] = (df.loc[later, "value"].astype(float) * 1000).map(lambda v: f"{v:.0f}")
+    path = tmp_path / "births.csv"
+    df.to_csv(path, index=False)
+    clean = backtest(obs, 2019, 2024)
+    dirty = backtest(obs, 2019, 2024, births=load_births(path))
+    pd.testing.assert_frame_equal(clean.predictions, dirty.predictions, check_exact=True)
+    assert clean.fit.theta == dirty.fit.theta
+
+
+def test_backtest_scores_the_provinces_later_snapshots(bt2020):
+    """Jilin's 2021 school count, from its 2017 share of the national count (held from 2020), against persistence."""
+    r = bt2020.regional.set_index(["region", "level", "indicator", "year"])
+    row = r.loc[("jilin", "secondary_vocational", "schools", 2021)]
+    assert row.actual == 241 and row.persistence == 277 and row.base_year == 2017
+    assert row.share == pytest.approx(277 / 8210, rel=1e-6)
+    assert row.model == pytest.approx(row.share * row.national) and row.ape_model < row.ape_persistence
+    # Jiangxi's 2021 snapshot has no earlier figure of its series: listed, not scored
+    jx = bt2020.regional[bt2020.regional.region == "jiangxi"]
+    assert len(jx) and jx.model.isna().all() and (jx.note == "no earlier snapshot of the series to scale").all()
+    # nothing after the cut-off is used to predict: the share comes from rows up to 2020 only
+    assert (bt2020.regional.base_year.dropna() <= 2020).all()

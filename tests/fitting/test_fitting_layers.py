@@ -30,7 +30,7 @@ def fitted():
 def calibrated(tmp_path_factory):
     d = tmp_path_factory.mktemp("cal")
     argv = ["calibrate", "--no-engine", "--no-images", "--fit-until", "2021", "--out", str(d / "params.yaml"),
-            "--report", str(d / "report")]
+            "--report", str(d / "report"), "--regional", "jilin:2019"]
     assert main(argv) == ExitStatus.OK
     return d
 
@@ -46,17 +46,37 @@ def _leaves(tree, path=""):
 def test_calibrate_writes_sourced_layers_and_a_fit_report(calibrated):
     beh = yaml.safe_load((calibrated / "params.yaml").read_text(encoding="utf-8"))
     reg = yaml.safe_load((calibrated / "params.national_region.yaml").read_text(encoding="utf-8"))
+    coh = yaml.safe_load((calibrated / "params.cohort.yaml").read_text(encoding="utf-8"))
     leaves = dict(_leaves(beh)) | dict(_leaves(reg))
     assert "behaviour.cohorts.dropout_rate.secondary_vocational" in leaves
-    assert "region.intake.vocational_share" in leaves and "region.intake.junior_graduates_growth" in leaves
+    assert "region.intake.vocational_share" in leaves and "region.intake.higher_external_rate" in leaves
     for path, leaf in leaves.items():
         assert leaf["source"].startswith("fitted: talentsim calibrate --fit-until 2021"), path
+    for key in ("vocational_share", "technical_share_of_secondary", "higher_external_rate"):
+        assert len(leaves[f"region.intake.{key}"]["range"]) == 2, key  # uncertain drivers carry a range
+    cohort = dict(_leaves(coh))
+    assert cohort["region.intake.national_births"]["value"][2016] == 17860000
+    assert cohort["region.intake.junior_per_birth"]["source"].startswith("fitted: talentsim calibrate --fit-until 2021")
+    assert max(cohort["region.intake.junior_per_birth"]["value"]) == 2025  # entrants to 2021 graduate to 2024
     assert "(SE " in leaves["behaviour.cohorts.dropout_rate.secondary_vocational"]["source"]
     stats = pd.read_csv(calibrated / "report" / "fit_statistics.csv")
     assert {"rmse", "mape", "r2"} <= set(stats.columns) and len(stats) >= 20
     text = (calibrated / "report" / "report.txt").read_text(encoding="utf-8")
     assert "RMSE" in text and "weakly identified" in text
+    # the report states what the falling birth cohort does to secondary-vocational intake
+    assert "School-age cohort" in text and "following births 2020 vs 2015" in text
+    out = pd.read_csv(calibrated / "report" / "cohort_outlook.csv").set_index(["region", "year"])
+    sv = out.secondary_vocational_applicants
+    assert sv[("national", 2035)] / sv[("national", 2030)] == pytest.approx(12020000 / 16550000, rel=1e-6)
     assert (calibrated / "report" / "report.html").is_file()
+    # every shipped region: what was fitted and what was assumed, value by value
+    regions = pd.read_csv(calibrated / "report" / "regions.csv", keep_default_na=False)
+    assert set(regions.region) == {"jiangxi", "hunan", "jilin", "national"}
+    assert set(regions.kind) <= {"data", "derived", "fitted", "clause", "assumption", "other"}
+    for region in ("hunan", "jilin"):
+        assert f"  {region} ({region}_region.yaml + {region}_intake.yaml): " in text
+    assert "  jilin: secondary-vocational applicants 2019" in text  # a province's cohort outlook
+    assert (calibrated / "jilin_intake.yaml").is_file()  # from the data's 2017 snapshot and the region file
 
 
 def test_a_regional_scenario_extends_the_fitted_behaviour_layer(calibrated, tmp_path):
@@ -74,16 +94,25 @@ def test_a_regional_scenario_extends_the_fitted_behaviour_layer(calibrated, tmp_
 
 
 def test_shipped_fitted_layers_match_a_fresh_calibration(fitted):
-    """calibration/fitted/*.yaml are outputs of `talentsim calibrate`: re-run it when the data or model change."""
+    """calibration/fitted/*.yaml are outputs of `talentsim calibrate --regional jiangxi:2019`: re-run it when the
+    data or model change."""
+    from simulate.fitting import layers, regional
+    from simulate.fitting.cohort import load_births
+
+    command = "talentsim calibrate --fit-until 2022"
     beh = yaml.safe_load((FITTED / "behaviour.yaml").read_text(encoding="utf-8"))["behaviour"]
     assert beh["cohorts"]["dropout_rate"]["secondary_vocational"]["value"] == pytest.approx(
         fitted.theta["dropout_secondary_vocational"], abs=1e-4)
     assert beh["cohorts"]["progression_rate"]["secondary_vocational"]["value"] == pytest.approx(
         fitted.theta["progression_secondary_vocational"], abs=1e-4)
-    reg = yaml.safe_load((FITTED / "national_region.yaml").read_text(encoding="utf-8"))["region"]
-    share = reg["intake"]["vocational_share"]["value"]  # a constant, or a ramp ending at the last fitted year
-    share = share["ramp"]["to_value"] if isinstance(share, dict) else share
-    assert share == pytest.approx(fitted.theta["vocational_share"], abs=1e-4)
+    fresh = {"national_region.yaml": layers.region_layer(fitted, command, 2023)[0],
+             "cohort.yaml": layers.cohort_layer(fitted, load_births(ROOT / "calibration" / "births_national.csv"),
+                                                command),
+             **{f"{r}_intake.yaml": regional.intake_layer(fitted, load_observed(DATA), r, 2019, command)
+                for r in ("jiangxi", "hunan", "jilin")}}
+    for name, tree in fresh.items():
+        shipped = yaml.safe_load((FITTED / name).read_text(encoding="utf-8"))
+        assert shipped == yaml.safe_load(yaml.safe_dump(tree, allow_unicode=True)), name
 
 
 def test_national_baseline_is_the_whole_country_with_fitted_values():
@@ -130,16 +159,64 @@ def test_regional_intake_layer_scales_national_drivers_by_the_snapshot_share(fit
     assert shares.loc[("secondary_vocational", "in_school"), "share"] == pytest.approx(553700 / 13118100)
     tree = intake_layer(fitted, obs, "jiangxi", 2019, "test")
     intake = tree["region"]["intake"]
-    assert intake["junior_graduates"]["value"] == pytest.approx(14540900 * (553700 + 211000) / (13118100 + 4267000),
-                                                                rel=1e-6)
+    inputs, out = fitted.project(2019)
+    national_applicants = 14540900 * out[("driver", "vocational_share")][-1]
+    technical_2019 = 91000 * 1429500 / 1672000  # the 2021 intake moved back with the national technical intake
+    share = intake["province_share"]
+    assert share["value"] == pytest.approx((553700 / 3 + technical_2019) / national_applicants, abs=1e-5)
+    assert share["range"][0] <= share["value"] <= share["range"][1]
     path = tmp_path / "jiangxi_intake.yaml"
     path.write_text(dump_layer(tree, ["test"]), encoding="utf-8")
     scen = tmp_path / "jx.yaml"
     scen.write_text(f"extends:\n  - {ROOT / 'scenarios' / 'jiangxi_baseline.yaml'}\n  - {FITTED / 'behaviour.yaml'}\n"
                     f"  - {path}\nname: jx_regional\n", encoding="utf-8")
-    sc = load_scenario(scen).scenario
-    assert sc.region.intake.junior_graduates == intake["junior_graduates"]["value"]
-    assert sc.region.intake.junior_graduates_growth.at(2021) == intake["junior_graduates_growth"]["value"][2021]
+    loaded = load_scenario(scen)
+    sc = loaded.scenario
+    assert sc.region.intake.province_share.at(2030) == share["value"]
+    assert list(loaded.sources["region.intake.province_share"].range) == share["range"]
+    # Jiangxi's external 高职 applicants are the national ones × its share of higher-vocational students
+    from simulate.agents.intake import applicants
+
+    national_external = out[("higher_vocational", "external_entrants")][-1]
+    assert applicants(sc, 2019)[2] == pytest.approx(national_external * 680900 / 15901000, rel=1e-3)
+
+
+@pytest.mark.parametrize("name", ["jiangxi_baseline", "hunan_baseline", "jilin_baseline", "national_baseline"])
+def test_base_year_plan_stock_and_applicants_agree(name):
+    """The engine's plan is one grade of the base stock; the drivers' base-year applicants match it
+    (technical schools: Jiangxi exactly; nationally within the one-year change of the central path)."""
+    from simulate.agents.intake import applicants
+
+    sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml").scenario
+    lv = sc.region.levels
+    plan = [lv[k].in_school / lv[k].program_years for k in ("secondary_vocational", "technical_school")]
+    apps = applicants(sc, sc.base_year)[:2]
+    tol = 0.07 if name == "national_baseline" else 1e-3
+    np.testing.assert_allclose(apps, plan, rtol=tol)
+
+
+def test_uncertain_drivers_declare_a_range_around_their_value():
+    for name in ("jiangxi_baseline", "hunan_baseline", "jilin_baseline", "national_baseline"):
+        loaded = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        it = loaded.scenario.region.intake
+        for key in ("vocational_share", "technical_share_of_secondary", "higher_external_rate", "province_share",
+                    "junior_per_birth"):
+            prov = loaded.sources[f"region.intake.{key}"]
+            if key == "province_share" and name == "national_baseline":
+                assert prov.range is None  # the whole country: no uncertainty
+                continue
+            low, high = (_dated(b) for b in prov.range)
+            for y in range(2015, 2036):
+                value = getattr(it, key).at(y)
+                assert low.at(y) - 1e-9 <= value <= high.at(y) + 1e-9, (name, key, y)
+
+
+def _dated(raw):
+    from pydantic import TypeAdapter
+
+    from simulate.scenario.schema import RatioPath
+
+    return TypeAdapter(RatioPath).validate_python(raw)
 
 
 def test_bootstrap_intervals_bracket_the_estimates_and_reach_the_sources(tmp_path):
@@ -155,12 +232,22 @@ def test_bootstrap_intervals_bracket_the_estimates_and_reach_the_sources(tmp_pat
     assert "bootstrap 95%" in src and "SE " in src
 
 
-def test_certification_is_mapped_through_the_engine_practice_compliance(fitted):
-    from simulate.fitting import engine_check
+def test_shipped_certification_rate_still_reproduces_the_national_dual_share():
+    """calibration/fitted/teachers.yaml solves the engine hindcast: re-run `talentsim calibrate` when this fails.
 
-    f = copy.copy(fitted)
-    f.se = dict(fitted.se, certification=0.01)  # pretend the data identified it
-    f.theta = dict(fitted.theta, certification=0.005)
-    rate, note = engine_check.certification_rate(f, seed=2)
-    assert rate is not None and 0 < rate <= 1
-    assert "practice-compliant share" in note
+    The fitted rate gives the observed 2021 and 2022 shares within half a point, and the ends of its
+    range give the 2022 share half a point below and above (so the range brackets the observation).
+    """
+    from simulate.fitting import dual_share
+
+    leaf = yaml.safe_load((FITTED / "teachers.yaml").read_text(encoding="utf-8"))["behaviour"]["teachers"][
+        "certification_rate"]
+    national = dual_share.national_scenario()
+    share = dual_share.engine_shares(dual_share.hindcast_scenario(national, leaf["value"]))
+    for year, observed in dual_share.OBSERVED.items():
+        assert share[year] == pytest.approx(observed, abs=dual_share.TOLERANCE), year
+    low, high = (dual_share.engine_shares(dual_share.hindcast_scenario(national, r))[2022] for r in leaf["range"])
+    target = dual_share.OBSERVED[2022]
+    assert low == pytest.approx(target - dual_share.TOLERANCE, abs=0.002)
+    assert high == pytest.approx(target + dual_share.TOLERANCE, abs=0.002)
+    assert leaf["source"].startswith("fitted: national engine hindcast")

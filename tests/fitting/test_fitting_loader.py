@@ -120,7 +120,8 @@ def test_unreadable_files_are_refused(tmp_path, content, needle):
         load_observed(path)
 
 
-@pytest.mark.parametrize("command", [["backtest", "--fit-until", "2020"], ["calibrate", "--no-engine", "--no-images"]])
+@pytest.mark.parametrize("command", [["backtest", "--fit-until", "2020", "--no-images"],
+                                     ["calibrate", "--no-engine", "--no-images"]])
 def test_cli_maps_a_malformed_data_file_to_exit_2_and_one_line(command, tmp_path, capsys):
     path = _write(tmp_path, [_row(), _row(year="2022", value="n/a")])
     out = tmp_path / "out"
@@ -136,6 +137,26 @@ def test_cli_maps_a_malformed_data_file_to_exit_2_and_one_line(command, tmp_path
 
 
 def test_cli_reports_a_missing_data_file(tmp_path, capsys):
-    assert main(["backtest", "--data", str(tmp_path / "none.csv"), "--fit-until", "2020",
+    assert main(["backtest", "--data", str(tmp_path / "none.csv"), "--fit-until", "2020", "--no-images",
                  "--out", str(tmp_path / "o")]) == ExitStatus.BAD_INPUT
     assert "not found" in capsys.readouterr().err
+
+
+def test_the_births_file_is_the_shared_data_read_strictly(tmp_path):
+    from simulate.fitting.cohort import DEFAULT_BIRTHS, load_births
+
+    shared = ROOT.parent / "shared" / "data" / "births_national.csv"
+    if shared.is_file():
+        assert DEFAULT_BIRTHS.read_bytes() == shared.read_bytes()
+    b = load_births(DEFAULT_BIRTHS)
+    assert list(b.values.index) == list(range(2000, 2025))
+    assert b.at(2016) == 17860000 and b.at(2023) == 9020000
+    assert set(b.quality[b.values.index >= 2012]) == {"high"} and (b.source.str.len() > 0).all()
+    text = DEFAULT_BIRTHS.read_text(encoding="utf-8")
+    bad = tmp_path / "births.csv"
+    for broken, message in ((text.replace(",2016,17860000,", ",2016,-5,", 1), "births.csv:18: value '-5'"),
+                            (text + text.splitlines()[1] + "\n", "births of 2000 given twice"),
+                            (text.replace("national,births,2001", "jiangxi,births,2001", 1), "region 'jiangxi'")):
+        bad.write_text(broken, encoding="utf-8")
+        with pytest.raises(DataError, match=message):
+            load_births(bad)

@@ -20,7 +20,9 @@ TRUE = {
     "vocational_share": 0.35,
     "technical_share": 0.25,
 }
-EXTERNAL = 120_000.0
+RATE = 0.245
+"""External 高职 applicants per non-vocational junior graduate three years earlier (≈120,000 in 2019)."""
+JUNIOR_2019 = 667_400.0
 SCALE = 0.2  # enough people per school that hiring to whole teachers adds little noise
 
 
@@ -45,9 +47,11 @@ def truth(small_base_dict) -> Scenario:
     coh["dropout_joint_factor"] = 1.0
     d["behaviour"]["institutions"]["merger_min_intake"] = {lv: 0 for lv in d["behaviour"]["institutions"][
         "merger_min_intake"]}
+    # a junior cohort shrinking 4% a year: births × 1 per graduate, the whole of them in the region
     d["region"]["intake"].update(vocational_share=TRUE["vocational_share"],
-                                 technical_share_of_secondary=TRUE["technical_share"], junior_graduates_growth=-0.04,
-                                 higher_external_applicants=EXTERNAL, higher_external_growth=0.0)
+                                 technical_share_of_secondary=TRUE["technical_share"], junior_per_birth=1.0,
+                                 province_share=1.0, higher_external_rate=RATE,
+                                 national_births={y: JUNIOR_2019 * 0.96 ** (y - 2004) for y in range(1995, 2031)})
     return Scenario.model_validate(d)
 
 
@@ -61,9 +65,11 @@ def recovered(request, truth, tmp_path_factory):
 
 def test_plans_do_not_bind_so_intake_is_demand_driven(truth):
     """Guard: the recovery assumes every applicant finds a place, as the aggregate model does."""
-    it, lv = truth.region.intake, truth.region.levels
+    from simulate.agents.intake import junior_graduates
+
+    lv = truth.region.levels
     vocational, technical = TRUE["vocational_share"], TRUE["technical_share"]
-    secondary = it.junior_graduates * vocational
+    secondary = junior_graduates(truth, truth.base_year) * vocational
     assert secondary * (1 - technical) < lv["secondary_vocational"].in_school / 3
     assert secondary * technical < lv["technical_school"].in_school / 3
 
@@ -86,8 +92,8 @@ def test_external_applicants_and_staffing_ratios_are_recovered(recovered):
     ceil(students / ratio) and keeps surplus teachers while others hire, which the national equation
     cannot see (hence 4% here and ±0.006 on attrition above)."""
     f, sc = recovered
-    # no general-track series: external entrants = external_share × 1e6 per year
-    assert f.theta["external_share"] * 1e6 == pytest.approx(EXTERNAL * SCALE, rel=0.04)
+    # external entrants = external_share × (scaled) junior graduates of three years earlier not in vocational school
+    assert f.theta["external_share"] == pytest.approx(RATE, rel=0.04)
     for lv in ("secondary_vocational", "technical_school", "higher_vocational"):
         # schools hire to ceil(students / ratio) each, so the aggregate ratio is a little lower
         assert f.theta[f"ratio_{lv}"] == pytest.approx(sc.region.levels[lv].student_teacher_ratio, rel=0.04)

@@ -91,9 +91,10 @@ def test_scenario_can_override_a_target_and_add_a_goal():
 
 
 def doc_numbers(text: str) -> set[float]:
-    """Every number written in a clause, percentages as shares (``50%`` → 0.5, ``0.5%`` → 0.005)."""
+    """Every number written in a clause, percentages as shares (``50%`` → 0.5, ``0.5%`` → 0.005), ``1万`` as 10,000."""
     flat = re.sub(r"\s", "", text)
-    return {float(n) / (100 if pct else 1) for n, pct in re.findall(r"(\d+(?:\.\d+)?)(%?)", flat)}
+    return {float(n) * (10000 if wan else 1) / (100 if pct else 1)
+            for n, wan, pct in re.findall(r"(\d+(?:\.\d+)?)(万?)(%?)", flat)}
 
 
 DERIVED_COUNTS = {"nc.industrial_colleges.count": 4}

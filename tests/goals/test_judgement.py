@@ -210,11 +210,32 @@ def test_judged_region_says_whose_figures_are_judged():
     own = goal(id="t.own", region="nanchang", level="secondary_vocational", target=1)
     hunan = goal(id="t.hunan", region="hunan", level="secondary_vocational", target=1)
     province_only = goal(id="t.sur", region="nanchang", metric="surcharge_vocational_share", unit="share", target=0.3)
-    table = summarise(judge(f, [own, hunan, province_only]), [own, hunan, province_only]).set_index("goal_id")
+    regions = ("jiangxi", "nanchang", "rest_of_jiangxi")
+    goals = [own, hunan, province_only]
+    verdicts = _judge(f, goals, "jiangxi", 2019, 2030, regions=regions)
+    table = summarise(verdicts, goals, regions=regions).set_index("goal_id")
     assert table.loc["t.own", "judged_region"] == "nanchang" and table.loc["t.own", "value_at_deadline"] == 150
-    assert table.loc["t.hunan", "judged_region"] == "jiangxi (standing in for hunan)"
-    assert table.loc["t.hunan", "value_at_deadline"] == 950
     assert table.loc["t.sur", "judged_region"] == "jiangxi (nanchang not recorded separately)"
+    # a goal of a region the scenario does not simulate is never judged on another region's figures
+    assert "t.hunan" not in set(verdicts.goal_id)
+    assert table.loc["t.hunan", "status"] == "applies_elsewhere" and table.loc["t.hunan", "applies_to"] == "hunan"
+    assert "judged on a scenario that simulates hunan" in table.loc["t.hunan", "reason"]
+    assert pd.isna(table.loc["t.hunan", "judged_region"]) and pd.isna(table.loc["t.hunan", "value_at_deadline"])
+    assert (table["applies_to"] == ["nanchang", "hunan", "nanchang"]).all()
+
+
+def test_a_goal_applies_to_the_region_its_prefix_names():
+    from simulate.goals.catalogue import REGION_PREFIXES, load_catalogue
+
+    for g in load_catalogue():
+        assert g.region == REGION_PREFIXES[g.id.split(".")[0]], g.id
+    with pytest.raises(ValueError, match="applies to hunan"):
+        goal(id="hn.wrong", region="jiangxi")
+    # judged on the region's own scenario (hunan is simulated), refused on another province's
+    f = frame("training_bases", {0: ramp(100, 10)}, region="hunan", level="secondary_vocational")
+    g = goal(id="hn.bases", region="hunan", level="secondary_vocational", target=1)
+    assert set(_judge(f, [g], "hunan", 2019, 2030, regions=("hunan", "all_hunan")).judged_region) == {"hunan"}
+    assert _judge(f.assign(region="jiangxi"), [g], "jiangxi", 2019, 2030, regions=("jiangxi", "nanchang")).empty
 
 
 def test_a_school_level_goal_is_never_judged_on_another_level():

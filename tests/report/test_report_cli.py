@@ -217,3 +217,22 @@ def test_bad_input_exits_2_with_one_line(args, run_folders, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.strip()
     assert not (tmp_path / "out").exists()
+
+
+def test_compare_folder_is_refused_when_it_exists_and_replaced_whole_with_force(run_folders, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    argv = ["compare", str(run_folders["base"]), str(run_folders["funding"]), "--out", str(out), "--no-images"]
+    assert main(argv) == 0
+    (out / "stale.csv").write_text("old")
+    assert main(argv) == 2
+    assert str(out) in capsys.readouterr().err and (out / "stale.csv").exists()
+    assert main([*argv, "--force"]) == 0
+    assert not (out / "stale.csv").exists() and (out / "report.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cmp"]  # no staging folder or lock left beside it
+
+
+def test_shipped_scenarios_are_compared_by_name_refused_when_unlike(tmp_path, capsys):
+    assert main(["compare", "jiangxi_baseline", "national_baseline", "--out", str(tmp_path / "x"),
+                 "--no-images"]) == 2
+    err = capsys.readouterr().err
+    assert "jiangxi_baseline (jiangxi from 2019)" in err and "national_baseline (national from 2023)" in err

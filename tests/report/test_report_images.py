@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import struct
 
 import plotly.graph_objects as go
 import pytest
 
-from simulate.report import export, style
+from simulate.report import export, images, style
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs the Debian chromium package"),
+    pytest.mark.skipif(not images.has_browser(), reason="kaleido needs the Debian chromium package"),
 ]
 
 

@@ -15,6 +15,26 @@ name: tiny
 horizon: 2026
 region:
   enterprises: {{records: 20000}}
+goals:
+  add:
+    # Hunan's secondary floor (003 §26) as a Jiangxi goal: hn.per_student.secondary applies to Hunan only
+    - id: jx.per_student_floor
+      kind: commitment
+      name_zh: 中职生均拨款≥1万元（江西测试）
+      name_en: Secondary per-student funding >= 10,000 yuan (Jiangxi test)
+      text_zh: 确保中职学校、技工学校生均拨款标准不低于10000元
+      text_en: Per-student appropriation for secondary vocational schools is at least 10,000 yuan a year.
+      source: {{file: 003_6dbe643eb8838f3a.txt, clause: "§26", line: 69}}
+      region: jiangxi
+      level: secondary_vocational
+      metric: per_student_funding_min
+      aggregate: every_year
+      from_year: 2018
+      comparator: ">="
+      target: 10000
+      unit: yuan
+      deadline: {{year: 2018}}
+      status: modelled
 """
 
 FACTORS = """factors:
@@ -40,7 +60,7 @@ OUTCOMES = """outcomes:
     - matched_rate
     - {indicator: enterprise_participation_rate, level: enterprise}
     - {indicator: public_cost, aggregate: cumulative, from_year: 2021}
-  goals: [hn.per_student.secondary, nc.dual_teachers]
+  goals: [jx.per_student_floor, nc.dual_teachers]
 """
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from simulate.cli.main import ExitStatus, main
+from simulate.report.images import has_browser
 from simulate.sweep.analysis import analyse_store
 from simulate.sweep.charts import figures
 
-CHROMIUM = shutil.which("chromium") is not None
+CHROMIUM = has_browser()  # BROWSER_PATH, else the browser kaleido would find
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +33,14 @@ def test_sweep_writes_the_report_with_images_tables_and_page(oat_store):
     assert "Tiny OAT" in html and "tornado" in html
     assert "<script src=" not in html or "http" not in html.split("<script src=")[1][:10]  # self-contained
     pngs = sorted(p.stem for p in (report / "figures").glob("*.png"))
-    assert "overview" in pngs and "oat_order_trained" in pngs and "oat_goal_hn_per_student_secondary" in pngs
+    assert "overview" in pngs and "oat_order_trained" in pngs and "oat_goal_jx_per_student_floor" in pngs
     assert {p.stem for p in (report / "figures").glob("*.svg")} == set(pngs)
     assert all((report / "figures" / f"{n}.png").stat().st_size > 5000 for n in pngs)
     tornado = pd.read_csv(report / "tables" / "tornado.csv")
     assert {"outcome", "year", "factor", "low", "high", "base", "delta_low_conf", "swing"} <= set(tornado.columns)
     assert (report / "tables.xlsx").stat().st_size > 0
     # the funding lever, and only it, decides the per-student funding goal: P(met) 0 at the base, 1 at 12000
-    g = tornado[(tornado.column == "goal_hn_per_student_secondary_2025")].set_index("factor")
+    g = tornado[(tornado.column == "goal_jx_per_student_floor_2025")].set_index("factor")
     assert g.loc["funding_secondary", ["base", "high"]].tolist() == [0.0, 1.0]
     assert g.swing.idxmax() == "funding_secondary" and (g.drop("funding_secondary").swing == 0).all()
 

@@ -38,6 +38,8 @@ BAD = {
     "unknown_indicator": (HEAD + ONE_FACTOR + "outcomes:\n  indicators: [matched_rat]\n", 9,
                           "did you mean 'matched_rate'"),
     "unknown_goal": (HEAD + ONE_FACTOR + "outcomes:\n  goals: [jx.2030.participaton]\n", 9, "unknown goal"),
+    "goal_of_another_region": (HEAD + ONE_FACTOR + "outcomes:\n  goals: [hn.per_student.secondary]\n", 9,
+                               "applies to hunan, which the scenario does not simulate"),
     "year_outside_horizon": (HEAD + ONE_FACTOR + "outcomes:\n  years: [2040]\n  indicators: [matched_rate]\n", 9,
                              "outside the simulated years"),
     "sobol_not_power_of_two": (HEAD.replace("oat", "sobol") + "samples: 100\n" + ONE_FACTOR + GOOD_OUT, 1,
@@ -133,5 +135,5 @@ def test_factor_and_outcome_columns(spec_file, kit):
     cols = sweep.outcomes.columns
     assert "order_trained_2023" in cols and "enterprise_participation_rate_2025" in cols
     assert "public_cost_cumulative_2025" in cols
-    assert "goal_hn_per_student_secondary_2025" in cols and "goal_nc_dual_teachers_2025" in cols
+    assert "goal_jx_per_student_floor_2025" in cols and "goal_nc_dual_teachers_2025" in cols
     assert kit.FACTORS and kit.OUTCOMES  # the shared spec parts are used

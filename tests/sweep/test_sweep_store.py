@@ -72,8 +72,8 @@ def test_sweep_stores_every_run_with_the_outcomes_of_a_direct_simulation(spec_fi
     # the levers move what they should: funding raises cost, apprenticeship share 0 stops order training
     o = t["outcomes"].set_index("run_id")
     assert o.loc[run_id(3, 0), "public_cost_cumulative_2025"] > o.loc[run_id(0, 0), "public_cost_cumulative_2025"]
-    assert o.loc[run_id(3, 0), "goal_hn_per_student_secondary_2025"] == 1.0
-    assert o.loc[run_id(0, 0), "goal_hn_per_student_secondary_2025"] == 0.0
+    assert o.loc[run_id(3, 0), "goal_jx_per_student_floor_2025"] == 1.0
+    assert o.loc[run_id(0, 0), "goal_jx_per_student_floor_2025"] == 0.0
     assert o.loc[run_id(1, 0), "order_trained_2025"] == 0.0 < o.loc[run_id(0, 0), "order_trained_2025"]
     progress = json.loads((out / "progress.json").read_text())
     assert progress["stored"] == progress["planned"] == 14 and progress["status"] == "complete"

@@ -8,7 +8,7 @@ from simulate.agents.enterprises import CERTIFIED
 from simulate.policy import surcharge_credit
 from simulate.policy.certificate_subsidy import training_share
 from simulate.results.record.recorder import Recorder
-from simulate.world import World, group_sum
+from simulate.world import World
 
 NAME = "enterprises"
 
@@ -27,9 +27,8 @@ def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     wgt, staff = f.weight, f.weight * f.employees
     ratio = surcharge_credit.investment_ratio(f, sc)
     trained = staff * training_share(f, sc, y)
-    cols = np.column_stack([wgt, wgt * part, wgt * (f.state == CERTIFIED), wgt * large, wgt * (part & large), staff,
-                            trained, staff * part * ratio * b.seats_per_100_staff / 100, wgt * f.investment])
-    by_r = group_sum(f.subregion, cols, n_r)
+    by_r = f.by_subregion([wgt, wgt * part, wgt * (f.state == CERTIFIED), wgt * large, wgt * (part & large), staff,
+                           trained, staff * part * ratio * (b.seats_per_100_staff / 100), wgt * f.investment], n_r)
     by_r = np.vstack([by_r, by_r.sum(axis=0)])
     firms_r, part_r, cert_r, large_r, part_large_r, staff_r, trained_r, seats_r, invest_r = by_r.T
     rec.region_vector(y, "participating_enterprises", part_r)

@@ -16,7 +16,8 @@ def columns(w: World) -> dict[str, np.ndarray]:
     return {
         "ft": k.fulltime, "prof": k.professional, "dual": k.dual,
         "dual_ok": (k.professional > 0) & (2 * k.dual >= k.professional), "has_prof": k.professional > 0,
-        "pt": k.part_time, "comp": k.compliant, "third": k.third_year, "third_ok": k.third_year_early_ok,
+        "pt": k.part_time, "due": k.due, "due_ok": k.due_compliant, "third": k.third_year,
+        "third_ok": k.third_year_early_ok,
     }
 
 
@@ -30,7 +31,7 @@ def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     rec.ratio(y, "dual_share_compliance", g["dual_ok"], g["has_prof"])
     rec.grid(y, "part_time_teachers", g["pt"])
     rec.ratio(y, "part_time_share", g["pt"], g["prof"])
-    rec.ratio(y, "teacher_practice_compliance", g["comp"], g["prof"])
+    rec.ratio(y, "teacher_practice_compliance", g["due_ok"], g["due"])
     rec.ratio(y, "new_teacher_practice_compliance", g["third_ok"], g["third"])
     rec.ratio(y, "student_teacher_ratio", g["in_school"], g["ft"])
     acc, grad = fl.accounting, fl.graduation

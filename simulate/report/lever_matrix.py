@@ -1,0 +1,127 @@
+"""The lever response matrix (``talentsim levers``): each lever at the top of its range against a scenario.
+
+Every lever of :func:`simulate.policy.levers` with a range in ``scenarios/lever_ranges.yaml`` is set to
+its high end alone (the others stay as the scenario has them), and the scenario and each variant are run
+with the same seed and replications, so effects are paired on common random numbers. Per outcome goal:
+the paired effect on the goal's indicator in 2025 and 2030 (median and 90% interval over replications)
+and the change in P(met) at the goal's deadlines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from simulate.goals.catalogue import Goal, scenario_goals
+from simulate.goals.verdicts import _cells, locate, simulated_regions
+from simulate.policy import levers
+from simulate.report.labels import label
+from simulate.report.style import PALETTE, house_style
+
+YEARS = (2025, 2030)
+"""Years at which effects on goal indicators are reported."""
+MATRIX_COLUMNS = ["lever", "lever_paths", "goal_id", "indicator", "judged_region", "year", "base_median",
+                  "lever_median", "effect_median", "effect_p05", "effect_p95", "interval_excludes_zero",
+                  "p_met_base", "p_met_lever", "delta_p_met"]
+"""Columns of ``lever_matrix.csv`` (effects are lever − base per replication; P(met) at the goal's
+deadline nearest to the year)."""
+
+
+@dataclass(frozen=True)
+class LeverVariant:
+    """One lever at the top of its range: the registry lever and the ranged paths set."""
+
+    lever: str
+    paths: tuple[str, ...]
+
+
+def variants(ranges, region: str | None = None) -> list[LeverVariant]:
+    """One variant per registry lever that has ranged paths whose high end differs from the low end.
+
+    With ``region``, only the ranges that apply to a scenario of that region (``LeverRange.regions``).
+    """
+    out = []
+    for lv in levers():
+        paths = tuple(r.lever for r in ranges if (r.lever == lv.path or r.lever.startswith(lv.path + "."))
+                      and r.low.value != r.high.value and (region is None or r.applies_to(region)))
+        if paths:
+            out.append(LeverVariant(lv.path, paths))
+    return out
+
+
+def _indicator_tables(result, goals: list[Goal]) -> dict[str, tuple[pd.DataFrame | None, str, str]]:
+    sc = result.scenario
+    metrics = {g.metric for g in goals}
+    cells = _cells(result.frame, metrics)
+    regions = {r.name for r in sc.region.subregions} | {sc.region.name}
+    return {g.id: locate(cells, g, sc.region.name, regions) for g in goals}
+
+
+def _p_met(goals_table: pd.DataFrame) -> pd.Series:
+    t = goals_table[goals_table["status"] == "modelled"]
+    return t.groupby("goal_id")["probability_met"].max()
+
+
+def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
+    """The response matrix from a base run and one run per lever variant (same seed and replications)."""
+    regions = simulated_regions(base.scenario)
+    goals = [g for g in scenario_goals(base.scenario.goals)
+             if g.kind == "outcome" and g.status == "modelled" and g.applies_to(regions)]
+    base_tables = _indicator_tables(base, goals)
+    base_p = _p_met(base.goals())
+    rows = []
+    for var, res in runs.items():
+        tables = _indicator_tables(res, goals)
+        p_lever = _p_met(res.goals())
+        for g in goals:
+            tb, region, metric = base_tables[g.id]
+            tv, _, _ = tables[g.id]
+            for year in YEARS:
+                if tb is None or tv is None or year not in tb.columns or year not in tv.columns:
+                    continue
+                b = tb[year].sort_index().to_numpy(float)
+                v = tv[year].sort_index().to_numpy(float)
+                d = v - b
+                ok = ~np.isnan(d)
+                if not ok.any():
+                    continue
+                q05, q50, q95 = np.quantile(d[ok], [0.05, 0.5, 0.95])
+                pb, pv = float(base_p.get(g.id, np.nan)), float(p_lever.get(g.id, np.nan))
+                rows.append((var.lever, ";".join(var.paths), g.id, metric, region, year, float(np.nanmedian(b)),
+                             float(np.nanmedian(v)), float(q50), float(q05), float(q95),
+                             bool(q05 > 0 or q95 < 0), pb, pv, pv - pb))
+    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+
+
+def heatmap(m: pd.DataFrame, year: int, lang: str, goal_names: dict[str, str]) -> go.Figure:
+    """The heat map of one year: rows goals, columns levers.
+
+    Colour is the median effect relative to the base (±100% clipped); a dot marks an effect whose 90%
+    interval includes zero.
+    """
+    d = m[m["year"] == year].copy()
+    rel = d["effect_median"] / d["base_median"].abs().where(d["base_median"].abs() > 1e-12)
+    d["rel"] = rel.fillna(np.sign(d["effect_median"])).clip(-1, 1)
+    goals = list(dict.fromkeys(d["goal_id"]))
+    cols = list(dict.fromkeys(d["lever"]))
+    z = np.full((len(goals), len(cols)), np.nan)
+    text = [["" for _ in cols] for _ in goals]
+    for r in d.itertuples():
+        i, j = goals.index(r.goal_id), cols.index(r.lever)
+        z[i, j] = r.rel
+        text[i][j] = f"{r.rel:+.0%}" if r.interval_excludes_zero else "·"
+    names = {lv.path: (lv.name_zh if lang == "zh" else lv.name_en) for lv in levers()}
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[names.get(c, c) for c in cols], y=[goal_names.get(g, g) for g in goals], text=text,
+        texttemplate="%{text}", zmin=-1, zmax=1, colorscale=[[0, PALETTE["red"]], [0.5, "#f7f7f7"],
+                                                              [1, PALETTE["green"]]],
+        colorbar={"title": {"text": label("lever_matrix_scale", lang)}, "tickformat": ".0%"}))
+    fig.update_layout(title={"text": label("lever_matrix_title", lang, year=year)})
+    fig.update_yaxes(autorange="reversed")
+    return house_style(fig, lang, height=max(720, 26 * len(goals) + 200))
+
+
+__all__ = ["MATRIX_COLUMNS", "LeverVariant", "heatmap", "matrix", "variants"]
