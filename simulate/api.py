@@ -202,7 +202,7 @@ def _one(args: tuple[Scenario, int, int]) -> pd.DataFrame:
 
 
 def run(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = None, replications: int = 1,
-        workers: int = 1, uncertainty: str = "parameters") -> RunResult:
+        workers: int = 1, uncertainty: str = "parameters", design_replications: int | None = None) -> RunResult:
     """Simulate a scenario.
 
     Args:
@@ -216,6 +216,10 @@ def run(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = Non
             drawn once here from the seed, so the numbers still do not depend on ``workers`` and compared
             scenarios share their draws; ``stochastic``: parameters at their central values. A bare
             :class:`Scenario` declares nothing (its sources are unknown).
+        design_replications: draw the parameters from a Latin hypercube of this many rows and simulate
+            the first ``replications`` of them (default: ``replications`` rows). A run of 10 with a design
+            of 40 simulates exactly the first 10 replications of a 40-replication run (``talentsim
+            explore`` relies on it).
 
     Returns:
         A :class:`RunResult` with the tidy frame of all replications.
@@ -229,7 +233,10 @@ def run(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = Non
     seed = sc.seed if seed is None else int(seed)
     start = time.perf_counter()
     uncertain = declared(scenario) if check_mode(uncertainty) == "parameters" else ()
-    table = draws(uncertain, seed, replications)
+    design = replications if design_replications is None else int(design_replications)
+    if design < replications:
+        raise ValueError(f"design_replications ({design}) must be at least replications ({replications})")
+    table = draws(uncertain, seed, design).iloc[:replications]
     jobs = [(s, seed, r) for r, s in enumerate(replication_scenarios(sc, uncertain, table))]
     if workers > 1 and replications > 1:
         workers = min(workers, replications, available_cores())
