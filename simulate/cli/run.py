@@ -53,7 +53,7 @@ def run_command(
 ) -> None:
     """Simulate a scenario and write a run folder (scenario.resolved.yaml, results.parquet, summary.json).
 
-    By default 40 replications, spread over the available cores (a few seconds for the shipped
+    By default 40 replications, spread over the available cores (about half a minute on two cores for the shipped
     Jiangxi baseline); the results are identical whatever the number of processes.
     """
     import simulate
