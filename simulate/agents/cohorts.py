@@ -90,16 +90,20 @@ def _dropouts_by_school_grade_track(students: np.ndarray, dropout: np.ndarray,
     allocation (cumulative shares, floored), which never takes more than a major has and keeps the total.
     """
     n_s, n_m, n_g, n_t = students.shape
-    by_sgt = students.transpose(0, 2, 3, 1)  # (S, G, T, M)
-    n = by_sgt.sum(axis=3)
+    n = students.sum(axis=1)  # (S, G, T); integer sums, exact in any order
     p = np.broadcast_to(dropout[:, None, None] if dropout.ndim == 1 else dropout[:, None, :], (n_s, n_g, n_t))
-    total = binomial(n, p, uniform(np.arange(n.size)))
-    rows = by_sgt.reshape(-1, n_m)
-    share = np.divide(total.ravel(), n.ravel(), out=np.zeros(n.size), where=n.ravel() > 0)
-    cut = np.floor(np.cumsum(rows, axis=1) * share[:, None] + 0.5)
-    cut[:, -1] = total.ravel()  # exact total, whatever the rounding of the cumulative share
-    drawn = np.diff(cut, axis=1, prepend=0.0).astype(np.int64)
-    return drawn.reshape(n_s, n_g, n_t, n_m).transpose(0, 3, 1, 2)
+    total = binomial(n, p, uniform(np.arange(n.size))).ravel()
+    drawn = np.zeros_like(students)
+    # only the (school, grade, track) rows that lose someone need a split (the others are all zero)
+    hit = np.flatnonzero(total)
+    if hit.size:
+        s, g, t = np.unravel_index(hit, (n_s, n_g, n_t))
+        rows = students[s, :, g, t]  # (H, M)
+        share = total[hit] / n.ravel()[hit]  # total > 0 implies n > 0
+        cut = np.floor(np.cumsum(rows, axis=1) * share[:, None] + 0.5)
+        cut[:, -1] = total[hit]  # exact total, whatever the rounding of the cumulative share
+        drawn[s, :, g, t] = np.diff(cut, axis=1, prepend=0.0).astype(np.int64)
+    return drawn
 
 
 def allocate(total: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
