@@ -80,7 +80,7 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
     desired = np.ceil(in_school / w.base_ratio)
     full = t.active & ~t.part_time
     ra = np.where(t.female, bt.retirement_age_female.at(y), bt.retirement_age_male.at(y))
-    retiring = np.bincount(t.school[full & (t.age >= np.floor(ra))], minlength=n)
+    retiring = t.per_school(full & (t.age >= np.floor(ra)), n)
     leaving = retiring + bt.attrition_rate * (st.fulltime - retiring)  # this December's expected exits
     # posts freed by leavers are refilled within the staffing quota (编制): committed like salaries
     replaced = np.minimum(leaving, np.maximum(desired - st.fulltime + leaving, 0))
@@ -253,7 +253,7 @@ def account_december(w: World) -> None:
     retired, quit_ = tch.retire_and_quit(t, bt.retirement_age_male.at(y), bt.retirement_age_female.at(y), y, draw)
     in_school = w.in_school()
     full = t.active & ~t.part_time
-    ft = np.bincount(t.school[full], minlength=s.n)
+    ft = t.per_school(full, s.n)
     desired = np.ceil(in_school / w.base_ratio)
     # leavers' posts are refilled (quota); posts beyond them only as far as the school's money pays
     exits = np.bincount(t.school[np.concatenate([retired, quit_])], minlength=s.n)
@@ -267,10 +267,10 @@ def account_december(w: World) -> None:
     ratio = surcharge_credit.investment_ratio(f, sc)
     offered = float((f.weight * f.employees * ratio * f.participating).sum()
                     * sc.behaviour.enterprises.part_time_per_1000_staff / 1000)
-    pt_now = np.bincount(t.school[t.active & t.part_time], minlength=s.n)
+    pt_now = t.per_school(t.active & t.part_time, s.n)
     released = tch.release_part_time(t, part_time.releases(pt_now, offered))
-    pt_now = np.bincount(t.school[t.active & t.part_time], minlength=s.n)
-    specialty = np.bincount(t.school[t.specialty], minlength=s.n)
+    pt_now = t.per_school(t.active & t.part_time, s.n)
+    specialty = t.per_school(t.specialty, s.n)
     want = np.where(s.active, part_time.wanted(sc.levers.part_time_target.at(y), specialty, pt_now), 0)
     engage = part_time.engagements(want, money.funded_share, offered, int(pt_now.sum()),
                                    w.uniform("december", "part_time_round", s.n))
