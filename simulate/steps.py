@@ -293,7 +293,9 @@ def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) 
     n_r = len(sc.region.subregions)
     cap_rm = training_bases.capacity(f, sc, invest_ratio, w.relevance)
     draw = w.draws("december")
-    lost = binomial(s.bases, inst.base_attrition, draw("bases_lost", np.arange(s.bases.size)))
+    held = np.flatnonzero(s.bases)  # school-majors without bases lose none: draw (keyed by cell) for the others
+    lost = np.zeros(s.bases.shape, np.int64)
+    lost.reshape(-1)[held] = binomial(s.bases.reshape(-1)[held], inst.base_attrition, draw("bases_lost", held))
     s.bases = training_bases.build(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(w.year),
                                    funded_share, cap_rm, s.subregion, lost, w.uniform("december", "bases_round", s.n),
                                    inst.own_base_share)

@@ -92,7 +92,10 @@ def _dropouts_by_school_grade_track(students: np.ndarray, dropout: np.ndarray,
     n_s, n_m, n_g, n_t = students.shape
     n = np.einsum("smgt->sgt", students)  # integer sums (exact in any order); einsum is 2× faster than .sum(axis=1)
     p = np.broadcast_to(dropout[:, None, None] if dropout.ndim == 1 else dropout[:, None, :], (n_s, n_g, n_t))
-    total = binomial(n, p, uniform(np.arange(n.size))).ravel()
+    # empty rows draw no dropouts: uniforms (keyed by row index) only for the others
+    some = np.flatnonzero(n)
+    total = np.zeros(n.size, np.int64)
+    total[some] = binomial(n.reshape(-1)[some], p.reshape(-1)[some], uniform(some))
     drawn = np.zeros_like(students)
     # only the (school, grade, track) rows that lose someone need a split (the others are all zero)
     hit = np.flatnonzero(total)
