@@ -79,8 +79,10 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
     new_bases = training_bases.need(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(y))
     desired = np.ceil(in_school / w.base_ratio)
     full = t.active & ~t.part_time
-    ra = np.where(t.female, bt.retirement_age_female.at(y), bt.retirement_age_male.at(y))
-    retiring = t.per_school(full & (t.age >= np.floor(ra)), n)
+    # whole retirement ages by sex: floor(where(female, f, m)) without a per-teacher float array
+    whole_f, whole_m = np.floor(bt.retirement_age_female.at(y)), np.floor(bt.retirement_age_male.at(y))
+    old = np.where(t.female, t.age >= whole_f, t.age >= whole_m)
+    retiring = t.per_school(full & old, n)
     leaving = retiring + bt.attrition_rate * (st.fulltime - retiring)  # this December's expected exits
     # posts freed by leavers are refilled within the staffing quota (编制): committed like salaries
     replaced = np.minimum(leaving, np.maximum(desired - st.fulltime + leaving, 0))
@@ -353,7 +355,9 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     leaves = part[draw("firm_exit", part) < exit_p]
     coop = np.flatnonzero((f.state == ent.COOPERATING) & large)
     certify = coop[draw("firm_certify", coop) < b.certification_rate]
-    certify = np.setdiff1d(certify, leaves, assume_unique=True)
+    leaving = np.zeros(f.size, bool)
+    leaving[leaves] = True
+    certify = certify[~leaving[certify]]  # as np.setdiff1d(certify, leaves), in certify's order, without sorting
     f.state[joins] = ent.COOPERATING
     f.state[leaves] = ent.NONE
     f.state[certify] = ent.CERTIFIED

@@ -128,8 +128,8 @@ class Recorder:
 
     def ratio(self, year: int, indicator: str, num: np.ndarray, den: np.ndarray) -> None:
         """Record num/den per cell (NaN where the denominator is zero)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.grid(year, indicator, np.where(den > 0, num / np.where(den > 0, den, 1), np.nan))
+        out = np.full(np.broadcast_shapes(np.shape(num), np.shape(den)), np.nan)
+        self.grid(year, indicator, np.divide(num, den, out=out, where=den > 0))
 
     def region_vector(self, year: int, indicator: str, values: np.ndarray, level: str = "enterprise",
                       dims: list[str] | None = None) -> None:
