@@ -79,8 +79,10 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
     new_bases = training_bases.need(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(y))
     desired = np.ceil(in_school / w.base_ratio)
     full = t.active & ~t.part_time
-    ra = np.where(t.female, bt.retirement_age_female.at(y), bt.retirement_age_male.at(y))
-    retiring = np.bincount(t.school[full & (t.age >= np.floor(ra))], minlength=n)
+    # whole retirement ages by sex: floor(where(female, f, m)) without a per-teacher float array
+    whole_f, whole_m = np.floor(bt.retirement_age_female.at(y)), np.floor(bt.retirement_age_male.at(y))
+    old = np.where(t.female, t.age >= whole_f, t.age >= whole_m)
+    retiring = t.per_school(full & old, n)
     leaving = retiring + bt.attrition_rate * (st.fulltime - retiring)  # this December's expected exits
     # posts freed by leavers are refilled within the staffing quota (编制): committed like salaries
     replaced = np.minimum(leaving, np.maximum(desired - st.fulltime + leaving, 0))
@@ -253,7 +255,7 @@ def account_december(w: World) -> None:
     retired, quit_ = tch.retire_and_quit(t, bt.retirement_age_male.at(y), bt.retirement_age_female.at(y), y, draw)
     in_school = w.in_school()
     full = t.active & ~t.part_time
-    ft = np.bincount(t.school[full], minlength=s.n)
+    ft = t.per_school(full, s.n)
     desired = np.ceil(in_school / w.base_ratio)
     # leavers' posts are refilled (quota); posts beyond them only as far as the school's money pays
     exits = np.bincount(t.school[np.concatenate([retired, quit_])], minlength=s.n)
@@ -267,10 +269,10 @@ def account_december(w: World) -> None:
     ratio = surcharge_credit.investment_ratio(f, sc)
     offered = float((f.weight * f.employees * ratio * f.participating).sum()
                     * sc.behaviour.enterprises.part_time_per_1000_staff / 1000)
-    pt_now = np.bincount(t.school[t.active & t.part_time], minlength=s.n)
+    pt_now = t.per_school(t.active & t.part_time, s.n)
     released = tch.release_part_time(t, part_time.releases(pt_now, offered))
-    pt_now = np.bincount(t.school[t.active & t.part_time], minlength=s.n)
-    specialty = np.bincount(t.school[t.specialty], minlength=s.n)
+    pt_now = t.per_school(t.active & t.part_time, s.n)
+    specialty = t.per_school(t.specialty, s.n)
     want = np.where(s.active, part_time.wanted(sc.levers.part_time_target.at(y), specialty, pt_now), 0)
     engage = part_time.engagements(want, money.funded_share, offered, int(pt_now.sum()),
                                    w.uniform("december", "part_time_round", s.n))
@@ -293,7 +295,9 @@ def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) 
     n_r = len(sc.region.subregions)
     cap_rm = training_bases.capacity(f, sc, invest_ratio, w.relevance)
     draw = w.draws("december")
-    lost = binomial(s.bases, inst.base_attrition, draw("bases_lost", np.arange(s.bases.size)))
+    held = np.flatnonzero(s.bases)  # school-majors without bases lose none: draw (keyed by cell) for the others
+    lost = np.zeros(s.bases.shape, np.int64)
+    lost.reshape(-1)[held] = binomial(s.bases.reshape(-1)[held], inst.base_attrition, draw("bases_lost", held))
     s.bases = training_bases.build(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(w.year),
                                    funded_share, cap_rm, s.subregion, lost, w.uniform("december", "bases_round", s.n),
                                    inst.own_base_share)
@@ -351,7 +355,9 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     leaves = part[draw("firm_exit", part) < exit_p]
     coop = np.flatnonzero((f.state == ent.COOPERATING) & large)
     certify = coop[draw("firm_certify", coop) < b.certification_rate]
-    certify = np.setdiff1d(certify, leaves, assume_unique=True)
+    leaving = np.zeros(f.size, bool)
+    leaving[leaves] = True
+    certify = certify[~leaving[certify]]  # as np.setdiff1d(certify, leaves), in certify's order, without sorting
     f.state[joins] = ent.COOPERATING
     f.state[leaves] = ent.NONE
     f.state[certify] = ent.CERTIFIED

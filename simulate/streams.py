@@ -104,6 +104,12 @@ def binomial(n: np.ndarray, p: np.ndarray | float, u: np.ndarray) -> np.ndarray:
     n = n.ravel()
     p = np.broadcast_to(np.asarray(p, float), shape).ravel()
     u = np.asarray(u, float).ravel()
+    some = np.flatnonzero(n)
+    if some.size < n.size:  # an empty cell draws 0: invert only the others (every step below is per cell)
+        out = np.zeros(n.size, np.int64)
+        if some.size:
+            out[some] = binomial(n[some], p[some], u[some])
+        return out.reshape(shape)
     flip = p > 0.5  # invert the smaller tail: n − Bin(n, 1 − p) at 1 − u keeps the draw rising in u
     flipped = bool(flip.any())
     if flipped:

@@ -131,6 +131,14 @@ class Teachers:
         """Serving full-time specialty teachers."""
         return self.active & self.professional & ~self.part_time
 
+    def per_school(self, mask: np.ndarray, n_schools: int) -> np.ndarray:
+        """Teachers per school among the slots in the boolean ``mask``.
+
+        Gathers the slots' schools through their indices: indexing an int64 array with a scattered
+        boolean mask is several times slower than with ``np.flatnonzero`` of it.
+        """
+        return np.bincount(self.school[np.flatnonzero(mask)], minlength=n_schools)
+
 
 def hire_uid(year: int, school: np.ndarray, kind: int) -> np.ndarray:
     """Identities of people joining in ``year``: (kind, year, school, rank among the school's joiners)."""
@@ -276,7 +284,7 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
     code = (t.part_time.view(u8) | (t.professional.view(u8) << u8(1)) | (t.dual.view(u8) << u8(2))
             | (compliant.view(u8) << u8(3)) | ((t.service == 3).view(u8) << u8(4)) | (early_ok.view(u8) << u8(5))
             | (due.view(u8) << u8(6)))
-    code[~t.active] = 128  # a bucket for empty slots, dropped below
+    code[np.flatnonzero(~t.active)] = 128  # a bucket for empty slots, dropped below (indices: faster than a mask)
     table = np.bincount(t.school * 129 + code, minlength=n_schools * 129).reshape(n_schools, 129)[:, :128]
     c = np.arange(128)
     pt, prof, dual, comp, third, early, bound = ((c >> k) & 1 == 1 for k in range(7))

@@ -119,8 +119,14 @@ def _split(counts: np.ndarray, relevance: np.ndarray) -> np.ndarray:
     shape = counts.shape
     n_i = relevance.shape[1]
     n_m = shape[2]
-    weights = np.broadcast_to(relevance[None, None, :, None, :], (*shape, n_i)).reshape(-1, n_i)
-    return largest_remainder(counts.reshape(-1), weights).reshape(*shape, n_i) if n_m else np.zeros((*shape, n_i))
+    if not n_m:
+        return np.zeros((*shape, n_i))
+    flat = counts.reshape(-1)
+    out = np.zeros((flat.size, n_i), np.int64)
+    nz = np.flatnonzero(flat)  # an empty cell splits into zeros: only the others are computed
+    if nz.size:
+        out[nz] = largest_remainder(flat[nz], relevance[(nz // shape[3]) % n_m])
+    return out.reshape(*shape, n_i)
 
 
 def _match(directed: np.ndarray, quality: np.ndarray, open_v: np.ndarray, p: MatchingParams) -> np.ndarray:
@@ -143,6 +149,11 @@ def weighted_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray) -> np.
     Cells that reach their cap pass the rest on to the others.
     """
     cap = np.asarray(cap, np.int64)
+    rows = np.flatnonzero(cap.any(axis=1))
+    if rows.size < cap.shape[0]:  # rows without room get nothing: fill the others only
+        out = np.zeros_like(cap)
+        out[rows] = weighted_fill(total, cap[rows], np.broadcast_to(weight, cap.shape)[rows])
+        return out
     out = np.zeros_like(cap)
     left = np.minimum(np.asarray(total, np.int64), cap.sum(axis=0))
     for _ in range(6):

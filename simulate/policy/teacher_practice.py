@@ -130,11 +130,11 @@ def practice_need(t: Teachers, months: np.ndarray, months_required: int, enforce
                   n_schools: int) -> np.ndarray:
     """January: teachers per school the rule would send to practice this year (for the school budget)."""
     need = needing(t, months, months_required)
-    return enforcement * np.bincount(t.school[need], minlength=n_schools)
+    return enforcement * t.per_school(need, n_schools)
 
 
 def certification_need(t: Teachers, months: np.ndarray, months_required: int, rate: float,
                        n_schools: int) -> np.ndarray:
     """January: expected certification courses per school this year (candidates × rate)."""
     cand = t.specialty & ~t.dual & (months >= months_required)
-    return rate * np.bincount(t.school[cand], minlength=n_schools)
+    return rate * t.per_school(cand, n_schools)

@@ -42,7 +42,6 @@ class Recorder:
         self.levels = list(LEVELS) + ["all", "enterprise"]
         self.regions = [r.name for r in sc.region.subregions] + [sc.region.name]
         self._n_l, self._n_r = len(LEVELS), len(sc.region.subregions)
-        self._level, self._subregion = w.schools.level.astype(np.int64), w.schools.subregion.astype(np.int64)
         key = w.schools.level.astype(np.int64) * self._n_r + w.schools.subregion
         # schools are laid out by level, then sub-region: each cell is a contiguous run of schools
         self._order = None if np.all(np.diff(key) >= 0) else np.argsort(key, kind="stable")
@@ -96,9 +95,10 @@ class Recorder:
         """
         n_l, n_r = self._n_l, self._n_r
         v = np.where(mask, np.asarray(per_school, float), np.inf)
-        key = self._level * n_r + self._subregion
+        if self._order is not None:
+            v = v[self._order]
         out = np.full(n_l * n_r, np.inf)
-        np.minimum.at(out, key, v)
+        out[self._cells] = np.minimum.reduceat(v, self._starts)  # the cells' contiguous runs, as in sum_lr
         g = out.reshape(n_l, n_r)
         full = np.full((n_l + 1, n_r + 1), np.inf)
         full[:n_l, :n_r] = g
@@ -128,8 +128,8 @@ class Recorder:
 
     def ratio(self, year: int, indicator: str, num: np.ndarray, den: np.ndarray) -> None:
         """Record num/den per cell (NaN where the denominator is zero)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.grid(year, indicator, np.where(den > 0, num / np.where(den > 0, den, 1), np.nan))
+        out = np.full(np.broadcast_shapes(np.shape(num), np.shape(den)), np.nan)
+        self.grid(year, indicator, np.divide(num, den, out=out, where=den > 0))
 
     def region_vector(self, year: int, indicator: str, values: np.ndarray, level: str = "enterprise",
                       dims: list[str] | None = None) -> None:
