@@ -40,5 +40,7 @@ def discover_command(
                f"coverage {c.coverage:.2f}, density {c.density:.2f}, mass {c.mass:.2f}")
     for r in d.restrictions.itertuples():
         span = f" (sampled {r.range_low:g} – {r.range_high:g})" if r.range_low != "" else ""
-        typer.echo(f"  {r.factor}: {r.low} – {r.high}{span}, qp {r.qp_value:.2g}")
+        low, high = (str(v) if not isinstance(v, float) else f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+                     for v in (r.low, r.high))
+        typer.echo(f"  {r.factor}: {low} – {high}{span}, qp {r.qp_value:.2g}")
     typer.echo(f"report: {written['report.html']}")
