@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,15 @@ from typing import Any
 import numpy as np
 import pydantic
 
-from simulate import shipped
 from simulate.goals.catalogue import Goal, scenario_goals
-from simulate.scenario import LoadedScenario, Scenario, load_scenario
+from simulate.scenario import LoadedScenario, Scenario
 from simulate.scenario.loader import load
 from simulate.scenario.types import DatedPath
 from simulate.seek.spec import SeekSpec
 from simulate.sweep.factors import schedule_prefix
 from simulate.sweep.outcomes import Cell, GoalColumn, OutcomePlan, goal_years, slug
 from simulate.sweep.paths import PathError, copy_along, get_at, resolve, set_at, show
-from simulate.sweep.plan import _Problems
+from simulate.sweep.plan import _Problems, base_scenario
 from simulate.uncertainty import Uncertain, declared, draws
 
 COST = "public_cost"
@@ -179,16 +177,7 @@ def load_seek(path: str | Path) -> Seek:
     assert isinstance(spec, SeekSpec)
     file = layered.files[-1] if layered.files else str(path)
     probs = _Problems(file, layered.positions)
-    where = layered.positions.get("scenario", (file, 1, 1))[0]
-    try:
-        scen_path = Path(os.path.normpath(shipped.resolve(spec.scenario, Path(where).parent)))
-    except shipped.UnknownName as exc:
-        probs.add("scenario", str(exc))
-        probs.raise_if_any()
-    if not scen_path.is_file():
-        probs.add("scenario", f"scenario file {str(scen_path)!r} not found")
-        probs.raise_if_any()
-    loaded = load_scenario(scen_path)
+    loaded = base_scenario(spec.scenario, layered.positions.get("scenario", (file, 1, 1))[0], probs)
     sc = loaded.scenario
     base = sc.model_dump(mode="python")
     first, last = spec.objective.window

@@ -83,6 +83,24 @@ class _Problems:
             raise ScenarioError(sorted(self.items, key=lambda p: (p.file, p.line or 0, p.column or 0)))
 
 
+
+def base_scenario(name: str, spec_file: str, probs: _Problems) -> LoadedScenario:
+    """Load the base scenario a spec names: a shipped name, or a path relative to the spec's file.
+
+    Raises:
+        ScenarioError: the name is unknown or the file is missing (as a problem of the spec's
+            ``scenario`` key), or the scenario itself is invalid.
+    """
+    try:
+        path = Path(os.path.normpath(shipped.resolve(name, Path(spec_file).parent)))
+    except shipped.UnknownName as exc:
+        probs.add("scenario", str(exc))
+        probs.raise_if_any()
+    if not path.is_file():
+        probs.add("scenario", f"scenario file {str(path)!r} not found")
+        probs.raise_if_any()
+    return load_scenario(path)
+
 def load_sweep(path: str | Path, samples: int | None = None) -> Sweep:
     """Load and resolve a sweep spec.
 
@@ -99,16 +117,7 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Sweep:
     probs = _Problems(file, layered.positions)
     if samples is not None:
         spec = SweepSpec.model_validate({**spec.model_dump(mode="python"), "samples": samples})
-    where = layered.positions.get("scenario", (file, 1, 1))[0]
-    try:
-        scen_path = Path(os.path.normpath(shipped.resolve(spec.scenario, Path(where).parent)))
-    except shipped.UnknownName as exc:
-        probs.add("scenario", str(exc))
-        probs.raise_if_any()
-    if not scen_path.is_file():
-        probs.add("scenario", f"scenario file {str(scen_path)!r} not found")
-        probs.raise_if_any()
-    loaded = load_scenario(scen_path)
+    loaded = base_scenario(spec.scenario, layered.positions.get("scenario", (file, 1, 1))[0], probs)
     sc = loaded.scenario
     base = sc.model_dump(mode="python")
     factors = tuple(_factor(i, f, sc, base, probs) for i, f in enumerate(spec.factors))
