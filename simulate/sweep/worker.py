@@ -25,6 +25,7 @@ from simulate.scenario.schema import Scenario
 from simulate.sweep.factors import FactorPlan
 from simulate.sweep.outcomes import OutcomePlan, cell_values, goal_rows, goal_values
 from simulate.sweep.paths import copy_along
+from simulate.uncertainty.sample import apply_row
 
 Task = tuple[str, int, int, int, int, tuple]
 """``(run_id, point, replication, seed, engine_replication, factor values)``."""
@@ -136,8 +137,6 @@ def scenario_for(ctx: Context, point: int, values: tuple) -> Scenario:
 
 def with_draws(sc: Scenario, ctx: Context, replication: int) -> Scenario:
     """The point's scenario with replication ``replication``'s parameter draws written in, as a run does."""
-    from simulate.uncertainty.sample import apply_row
-
     return apply_row(sc, ctx.uncertain, ctx.parameter_draws[replication])
 
 
