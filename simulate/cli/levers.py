@@ -84,5 +84,7 @@ def levers_command(
     moved = m[m["interval_excludes_zero"]].groupby("lever")["goal_id"].nunique()
     for var in runs:
         typer.echo(f"{var.lever:<28} moves {int(moved.get(var.lever, 0)):>3} goal indicators (90% interval excludes 0)")
+    for line in lm.decided_lines(m):
+        typer.echo(line)
     typer.echo(f"lever matrix: {folder / 'tables' / 'lever_matrix.csv'}  ({len(runs)} levers × {reps} replications, "
                f"{time.perf_counter() - start:.0f} s)")

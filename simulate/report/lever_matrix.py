@@ -5,6 +5,12 @@ its high end alone (the others stay as the scenario has them), and the scenario 
 with the same seed and replications, so effects are paired on common random numbers. Per outcome goal:
 the paired effect on the goal's indicator in 2025 and 2030 (median and 90% interval over replications)
 and the change in P(met) at the goal's deadlines.
+
+Where an effect's 90% interval includes 0 but the effect is not 0 throughout, the matrix says what decides
+it: the uncertain parameters whose draws rank-correlate most with the paired effect across replications
+(:func:`simulate.goals.deciders.deciders`, with "met" read as "the effect is positive"), kept only where
+|ρ| exceeds what the best of the parameters reaches by chance (``decided_by_chance_rho``, 5%). An effect whose sign
+depends on a parameter the documents leave open is a finding about that parameter, not noise.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from simulate.goals.catalogue import Goal, scenario_goals
+from simulate.goals.deciders import chance_level, deciders
 from simulate.goals.verdicts import _cells, locate, simulated_regions
 from simulate.policy import levers
 from simulate.report.labels import label
@@ -25,9 +32,14 @@ YEARS = (2025, 2030)
 """Years at which effects on goal indicators are reported."""
 MATRIX_COLUMNS = ["lever", "lever_paths", "goal_id", "indicator", "judged_region", "year", "base_median",
                   "lever_median", "effect_median", "effect_p05", "effect_p95", "interval_excludes_zero",
-                  "p_met_base", "p_met_lever", "delta_p_met"]
+                  "p_met_base", "p_met_lever", "delta_p_met", "effect_decided_by",
+                  "decided_by_chance_rho"]
 """Columns of ``lever_matrix.csv`` (effects are lever − base per replication; P(met) at the goal's
-deadline nearest to the year)."""
+deadline nearest to the year; ``effect_decided_by``: for an effect whose interval includes 0, the
+parameters that decide its sign, as ``name ≥ cut (ρ, share of replications the cut sorts right)``, and
+``decided_by_chance_rho`` the |ρ| the best of them reaches by chance at 5%; deciders below it are left out)."""
+DECIDERS_SHOWN = 2
+"""Parameters named per undecided effect."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,31 @@ def _p_met(goals_table: pd.DataFrame) -> pd.Series:
     return t.groupby("goal_id")["probability_met"].max()
 
 
+def effect_deciders(effect: pd.Series, parameters: pd.DataFrame | None) -> tuple[str, float]:
+    """``(decided_by text, chance |ρ|)`` for a paired effect indexed by replication.
+
+    Empty text when there are no drawn parameters, fewer replications than
+    :data:`simulate.goals.deciders.MIN_REPLICATIONS`, or an effect that is constant across replications.
+    """
+    from simulate.goals.deciders import MIN_REPLICATIONS
+
+    if parameters is None or len(parameters.columns) <= 1:
+        return "", float("nan")
+    params = parameters.set_index("replication")
+    e = effect.dropna()
+    e = e[e.index.isin(params.index)]
+    if len(e) < MIN_REPLICATIONS or np.ptp(e.to_numpy(float)) == 0:
+        return "", float("nan")
+    x = params.loc[e.index].reset_index(drop=True)
+    x = x.loc[:, x.nunique() > 1]
+    if x.shape[1] == 0:
+        return "", float("nan")
+    found = deciders(x, e.to_numpy(float), e.to_numpy(float) > 0, top=DECIDERS_SHOWN)
+    chance = chance_level(len(e), x.shape[1])
+    found = [f for f in found if abs(f.rho) >= chance]  # below chance a "decider" is a lead, not a finding
+    return "; ".join(f.text() for f in found), chance
+
+
 def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
     """The response matrix from a base run and one run per lever variant (same seed and replications)."""
     regions = simulated_regions(base.scenario)
@@ -85,15 +122,37 @@ def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
                 b = tb[year].sort_index().to_numpy(float)
                 v = tv[year].sort_index().to_numpy(float)
                 d = v - b
+                index = tb[year].sort_index().index
                 ok = ~np.isnan(d)
                 if not ok.any():
                     continue
                 q05, q50, q95 = np.quantile(d[ok], [0.05, 0.5, 0.95])
                 pb, pv = float(base_p.get(g.id, np.nan)), float(p_lever.get(g.id, np.nan))
+                excludes = bool(q05 > 0 or q95 < 0)
+                why, chance = ("", float("nan")) if excludes else \
+                    effect_deciders(pd.Series(d, index=index), getattr(res, "parameters", None))
                 rows.append((var.lever, ";".join(var.paths), g.id, metric, region, year, float(np.nanmedian(b)),
                              float(np.nanmedian(v)), float(q50), float(q05), float(q95),
-                             bool(q05 > 0 or q95 < 0), pb, pv, pv - pb))
+                             excludes, pb, pv, pv - pb, why, chance))
     return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+
+
+def decided_lines(m: pd.DataFrame) -> list[str]:
+    """One line per effect whose interval includes 0 but whose leading decider is above chance."""
+    from simulate.goals.deciders import parse
+
+    out = []
+    for r in m[~m["interval_excludes_zero"]].itertuples():
+        entries = parse(r.effect_decided_by)
+        if not entries or not np.isfinite(r.decided_by_chance_rho):
+            continue
+        rho = float(entries[0]["rho"].replace("−", "-"))
+        if abs(rho) < r.decided_by_chance_rho:
+            continue
+        out.append(f"  {r.lever} → {r.goal_id} {r.year}: effect {r.effect_median:+.4g} [{r.effect_p05:+.4g}, "
+                   f"{r.effect_p95:+.4g}], positive when {r.effect_decided_by.split('; ')[0]} "
+                   f"(chance |ρ| {r.decided_by_chance_rho:.2f})")
+    return out
 
 
 def heatmap(m: pd.DataFrame, year: int, lang: str, goal_names: dict[str, str]) -> go.Figure:
@@ -124,4 +183,4 @@ def heatmap(m: pd.DataFrame, year: int, lang: str, goal_names: dict[str, str]) -
     return house_style(fig, lang, height=max(720, 26 * len(goals) + 200))
 
 
-__all__ = ["MATRIX_COLUMNS", "LeverVariant", "heatmap", "matrix", "variants"]
+__all__ = ["MATRIX_COLUMNS", "LeverVariant", "decided_lines", "effect_deciders", "heatmap", "matrix", "variants"]
