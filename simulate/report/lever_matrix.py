@@ -7,9 +7,12 @@ the paired effect on the goal's indicator in 2025 and 2030 (median and 90% inter
 and the change in P(met) at the goal's deadlines.
 
 Where an effect's 90% interval includes 0 but the effect is not 0 throughout, the matrix says what decides
-it: the uncertain parameters whose draws rank-correlate most with the paired effect across replications
-(:func:`simulate.goals.deciders.deciders`, with "met" read as "the effect is positive"), kept only where
-|ρ| exceeds what the best of the parameters reaches by chance (``decided_by_chance_rho``, 5%). An effect whose sign
+it: among the parameters of the lever's own mechanism (:attr:`simulate.policy.Lever.parameters`, an a-priori
+hypothesis rather than a search over all ~140 draws), those whose draws rank-correlate most with the paired
+effect across replications (:func:`simulate.goals.deciders.deciders`, with "met" read as "the effect is
+positive"), kept only where |ρ| exceeds what the best of them reaches by chance (``decided_by_chance_rho``,
+5% per cell: across a matrix of a few hundred cells some leads pass by chance, so read them as leads to
+check, e.g. with a sweep). An effect whose sign
 depends on a parameter the documents leave open is a finding about that parameter, not noise.
 """
 
@@ -37,7 +40,8 @@ MATRIX_COLUMNS = ["lever", "lever_paths", "goal_id", "indicator", "judged_region
 """Columns of ``lever_matrix.csv`` (effects are lever − base per replication; P(met) at the goal's
 deadline nearest to the year; ``effect_decided_by``: for an effect whose interval includes 0, the
 parameters that decide its sign, as ``name ≥ cut (ρ, share of replications the cut sorts right)``, and
-``decided_by_chance_rho`` the |ρ| the best of them reaches by chance at 5%; deciders below it are left out)."""
+``decided_by_chance_rho`` the |ρ| the best of the lever's own parameters reaches by chance at 5%; deciders
+below it are left out)."""
 DECIDERS_SHOWN = 2
 """Parameters named per undecided effect."""
 
@@ -77,17 +81,32 @@ def _p_met(goals_table: pd.DataFrame) -> pd.Series:
     return t.groupby("goal_id")["probability_met"].max()
 
 
-def effect_deciders(effect: pd.Series, parameters: pd.DataFrame | None) -> tuple[str, float]:
+def _of_lever(columns, lever_parameters: tuple[str, ...] | None) -> list[str]:
+    """The parameter columns that belong to the lever's mechanism (all of them without a list)."""
+    cols = [c for c in columns if c != "replication"]
+    if lever_parameters is None:
+        return cols
+    return [c for c in cols if any(c == p or c.startswith((p + ".", p + "[")) for p in lever_parameters)]
+
+
+def effect_deciders(effect: pd.Series, parameters: pd.DataFrame | None,
+                    lever_parameters: tuple[str, ...] | None = None) -> tuple[str, float]:
     """``(decided_by text, chance |ρ|)`` for a paired effect indexed by replication.
 
-    Empty text when there are no drawn parameters, fewer replications than
+    Args:
+        lever_parameters: the lever's mechanism parameters (scenario paths); only their draws are ranked.
+
+    Empty text when there are no such drawn parameters, fewer replications than
     :data:`simulate.goals.deciders.MIN_REPLICATIONS`, or an effect that is constant across replications.
     """
     from simulate.goals.deciders import MIN_REPLICATIONS
 
-    if parameters is None or len(parameters.columns) <= 1:
+    if parameters is None:
         return "", float("nan")
-    params = parameters.set_index("replication")
+    cols = _of_lever(parameters.columns, lever_parameters)
+    if not cols:
+        return "", float("nan")
+    params = parameters.set_index("replication")[cols]
     e = effect.dropna()
     e = e[e.index.isin(params.index)]
     if len(e) < MIN_REPLICATIONS or np.ptp(e.to_numpy(float)) == 0:
@@ -109,6 +128,7 @@ def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
              if g.kind == "outcome" and g.status == "modelled" and g.applies_to(regions)]
     base_tables = _indicator_tables(base, goals)
     base_p = _p_met(base.goals())
+    own = {lv.path: lv.parameters for lv in levers()}
     rows = []
     for var, res in runs.items():
         tables = _indicator_tables(res, goals)
@@ -130,7 +150,7 @@ def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
                 pb, pv = float(base_p.get(g.id, np.nan)), float(p_lever.get(g.id, np.nan))
                 excludes = bool(q05 > 0 or q95 < 0)
                 why, chance = ("", float("nan")) if excludes else \
-                    effect_deciders(pd.Series(d, index=index), getattr(res, "parameters", None))
+                    effect_deciders(pd.Series(d, index=index), getattr(res, "parameters", None), own.get(var.lever))
                 rows.append((var.lever, ";".join(var.paths), g.id, metric, region, year, float(np.nanmedian(b)),
                              float(np.nanmedian(v)), float(q50), float(q05), float(q95),
                              excludes, pb, pv, pv - pb, why, chance))
@@ -151,7 +171,7 @@ def decided_lines(m: pd.DataFrame) -> list[str]:
             continue
         out.append(f"  {r.lever} → {r.goal_id} {r.year}: effect {r.effect_median:+.4g} [{r.effect_p05:+.4g}, "
                    f"{r.effect_p95:+.4g}], positive when {r.effect_decided_by.split('; ')[0]} "
-                   f"(chance |ρ| {r.decided_by_chance_rho:.2f})")
+                   f"(a lead: chance |ρ| {r.decided_by_chance_rho:.2f} among the lever's own parameters)")
     return out
 
 

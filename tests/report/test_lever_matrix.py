@@ -10,6 +10,7 @@ import pytest
 
 import simulate
 from simulate.goals.deciders import chance_level, parse
+from simulate.policy import levers
 from simulate.report import lever_matrix as lm
 from simulate.scenario import LoadedScenario
 from simulate.scenario.lever_ranges import apply_lever_ends, load_lever_ranges
@@ -32,6 +33,15 @@ def test_the_parameter_that_sets_an_effects_sign_is_named_above_chance():
     assert first["name"] == "p7" and first["op"] == "≤"  # positive when p7 is small
     assert abs(float(first["rho"].replace("−", "-"))) > chance == pytest.approx(chance_level(40, 30))
     assert 0.5 < float(first["threshold"]) < 0.6
+
+
+def test_only_the_levers_own_parameters_are_ranked():
+    params, rng = _planted()
+    effect = pd.Series(3.0 * (0.55 - params["p7"]) + rng.normal(0, 0.1, len(params)), index=params["replication"])
+    text, chance = lm.effect_deciders(effect, params, ("p3", "p12"))
+    assert "p7" not in text and chance == pytest.approx(chance_level(40, 2))
+    assert lm.effect_deciders(effect, params, ("p7",))[0].startswith("p7 ≤ ")
+    assert lm.effect_deciders(effect, params, ("absent",))[0] == ""
 
 
 def test_no_decider_for_a_constant_effect_or_without_draws():
@@ -71,6 +81,9 @@ def test_three_bases_per_major_from_2020_raise_nanchangs_bases(small_runs):
     assert len(row) == 1
     assert row["effect_p05"].iloc[0] > 0 and bool(row["interval_excludes_zero"].iloc[0])
     assert row["effect_decided_by"].iloc[0] == ""  # a decided effect needs no decider
-    # 12 replications and ~140 parameters: no rank correlation clears chance, so none is named
-    assert (m["effect_decided_by"] == "").all()
-    assert m.loc[m["decided_by_chance_rho"].notna(), "decided_by_chance_rho"].eq(1.0).all()
+    # a decider, where one clears chance, is one of the lever's own mechanism parameters
+    own = {lv.path: lv.parameters for lv in levers()}
+    for r in m[m["effect_decided_by"] != ""].itertuples():
+        for entry in parse(r.effect_decided_by):
+            assert any(entry["name"] == p or entry["name"].startswith((p + ".", p + "[")) for p in own[r.lever])
+    assert m["decided_by_chance_rho"].dropna().between(0, 1).all()
