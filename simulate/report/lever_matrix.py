@@ -158,17 +158,23 @@ def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
 
 
 def decided_lines(m: pd.DataFrame) -> list[str]:
-    """One line per effect whose interval includes 0 but whose leading decider is above chance."""
+    """One line per undecided lever-goal effect that has a decider above chance.
+
+    Undecided: the median is not 0 but the 90% interval includes 0; the first year with a decider is shown.
+    """
     from simulate.goals.deciders import parse
 
-    out = []
-    for r in m[~m["interval_excludes_zero"]].itertuples():
+    out, seen = [], set()
+    for r in m[~m["interval_excludes_zero"] & (m["effect_median"] != 0)].itertuples():
+        if (r.lever, r.goal_id) in seen:
+            continue
         entries = parse(r.effect_decided_by)
         if not entries or not np.isfinite(r.decided_by_chance_rho):
             continue
         rho = float(entries[0]["rho"].replace("−", "-"))
         if abs(rho) < r.decided_by_chance_rho:
             continue
+        seen.add((r.lever, r.goal_id))
         out.append(f"  {r.lever} → {r.goal_id} {r.year}: effect {r.effect_median:+.4g} [{r.effect_p05:+.4g}, "
                    f"{r.effect_p95:+.4g}], positive when {r.effect_decided_by.split('; ')[0]} "
                    f"(a lead: chance |ρ| {r.decided_by_chance_rho:.2f} among the lever's own parameters)")
