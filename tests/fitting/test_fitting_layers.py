@@ -235,8 +235,9 @@ def test_bootstrap_intervals_bracket_the_estimates_and_reach_the_sources(tmp_pat
 def test_shipped_certification_rate_still_reproduces_the_national_dual_share():
     """calibration/fitted/teachers.yaml solves the engine hindcast: re-run `talentsim calibrate` when this fails.
 
-    The fitted rate gives the observed 2021 and 2022 shares within half a point, and the ends of its
-    range give the 2022 share half a point below and above (so the range brackets the observation).
+    The fitted rate and initial practice share give the observed 2021 and 2022 shares within half a point
+    at the scenarios' scale, and the ends of their ranges give the 2022 (rate) and 2021 (initial share)
+    shares half a point below and above (so the ranges bracket the observations).
     """
     from simulate.fitting import dual_share
 
@@ -250,7 +251,24 @@ def test_shipped_certification_rate_still_reproduces_the_national_dual_share():
     target = dual_share.OBSERVED[2022]
     assert low == pytest.approx(target - dual_share.TOLERANCE, abs=0.002)
     assert high == pytest.approx(target + dual_share.TOLERANCE, abs=0.002)
-    assert leaf["source"].startswith("fitted: national engine hindcast")
+    assert leaf["source"].startswith("fitted: national engine hindcast (scale 1)")
+    # the initial practice share is fitted with it (the 2021 rise), and its range brackets the 2021 share
+    practice = yaml.safe_load((FITTED / "teachers.yaml").read_text(encoding="utf-8"))["behaviour"]["teachers"][
+        "initial_practice_share"]
+    assert national.behaviour.teachers.initial_practice_share == practice["value"]
+    low, high = (dual_share.engine_shares(dual_share.hindcast_scenario(national, leaf["value"], practice=p))[2021]
+                 for p in practice["range"])
+    assert low == pytest.approx(dual_share.OBSERVED[2021] - dual_share.TOLERANCE, abs=0.002)
+    assert high == pytest.approx(dual_share.OBSERVED[2021] + dual_share.TOLERANCE, abs=0.002)
+
+
+def test_the_hindcast_runs_at_the_scale_the_scenarios_run_at():
+    """A fit at a smaller scale does not carry over: per-school whole teachers and costs make the share
+    depend on scale (the first calibration, made at scale 0.1, put the 2022 share 1.8 points high at 1.0)."""
+    from simulate.fitting import dual_share
+
+    national = dual_share.national_scenario()
+    assert dual_share.hindcast_scenario(national, 0.08).scale == national.scale == 1.0
 
 
 def test_at_the_status_quo_the_national_dual_share_keeps_rising_after_2022():
