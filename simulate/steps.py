@@ -81,7 +81,8 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
     full = t.active & ~t.part_time
     # whole retirement ages by sex: floor(where(female, f, m)) without a per-teacher float array
     whole_f, whole_m = np.floor(bt.retirement_age_female.at(y)), np.floor(bt.retirement_age_male.at(y))
-    old = np.where(t.female, t.age >= whole_f, t.age >= whole_m)
+    old_f, old_m = tch.at_least(t.age, whole_f), tch.at_least(t.age, whole_m)
+    old = old_f if whole_f == whole_m else (t.female & old_f) | (~t.female & old_m)
     retiring = t.per_school(full & old, n)
     leaving = retiring + bt.attrition_rate * (st.fulltime - retiring)  # this December's expected exits
     # posts freed by leavers are refilled within the staffing quota (编制): committed like salaries

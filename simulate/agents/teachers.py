@@ -13,6 +13,7 @@ slot ``i`` gets the same uniform in every compared scenario, so a lever changes
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,6 +141,14 @@ class Teachers:
         return np.bincount(self.school[np.flatnonzero(mask)], minlength=n_schools)
 
 
+def at_least(values: np.ndarray, x: float) -> np.ndarray:
+    """``values >= x`` for an integer array (ages, years of service), compared with the whole number ⌈x⌉.
+
+    The same answer as comparing with the float, without the array's conversion to floats (4× slower).
+    """
+    return values >= math.ceil(x) if math.isfinite(x) else values >= x
+
+
 def hire_uid(year: int, school: np.ndarray, kind: int) -> np.ndarray:
     """Identities of people joining in ``year``: (kind, year, school, rank among the school's joiners)."""
     school = np.asarray(school, np.int64)
@@ -170,7 +179,7 @@ def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: floa
         Slot indices of retirees and of quitters (both now inactive).
     """
     serving = t.active & ~t.part_time
-    old = np.flatnonzero(serving & (t.age >= np.floor(min(retirement_male, retirement_female))))
+    old = np.flatnonzero(serving & at_least(t.age, np.floor(min(retirement_male, retirement_female))))
     ra = np.where(t.female[old], retirement_female, retirement_male)
     whole = np.floor(ra)
     age = t.age[old]
