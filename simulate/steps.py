@@ -330,7 +330,7 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     f.credit_due = surcharge_credit.credits(f, sc, year - 1)
     invest = surcharge_credit.investment(f, sc, year)
     ratio = invest / np.maximum(b.investment_per_employee * f.employees, 1e-9)
-    years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
+    years = sum(sc.region.levels[lv].program_years for lv in LEVELS) / len(LEVELS)  # the mean (whole years)
     value = apprenticeship.trainee_value(f, sc, w.usage, ratio, years)
     base = b.investment_per_employee * f.employees
     # the credit on the programme a firm would run without it (the envelope of its investment choice: the
