@@ -81,7 +81,8 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
     full = t.active & ~t.part_time
     # whole retirement ages by sex: floor(where(female, f, m)) without a per-teacher float array
     whole_f, whole_m = np.floor(bt.retirement_age_female.at(y)), np.floor(bt.retirement_age_male.at(y))
-    old = np.where(t.female, t.age >= whole_f, t.age >= whole_m)
+    old_f, old_m = tch.at_least(t.age, whole_f), tch.at_least(t.age, whole_m)
+    old = old_f if whole_f == whole_m else (t.female & old_f) | (~t.female & old_m)
     retiring = t.per_school(full & old, n)
     leaving = retiring + bt.attrition_rate * (st.fulltime - retiring)  # this December's expected exits
     # posts freed by leavers are refilled within the staffing quota (编制): committed like salaries
@@ -329,7 +330,7 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     f.credit_due = surcharge_credit.credits(f, sc, year - 1)
     invest = surcharge_credit.investment(f, sc, year)
     ratio = invest / np.maximum(b.investment_per_employee * f.employees, 1e-9)
-    years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
+    years = sum(sc.region.levels[lv].program_years for lv in LEVELS) / len(LEVELS)  # the mean (whole years)
     value = apprenticeship.trainee_value(f, sc, w.usage, ratio, years)
     base = b.investment_per_employee * f.employees
     # the credit on the programme a firm would run without it (the envelope of its investment choice: the

@@ -16,6 +16,7 @@ hash of the root seed, the replication and the stream's name, so
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable
 
@@ -40,6 +41,7 @@ def _mix(x: int) -> int:
     return x ^ (x >> 31)
 
 
+@functools.lru_cache(maxsize=1024)
 def _code(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
@@ -55,10 +57,13 @@ class Streams:
     def __init__(self, seed: int, replication: int):
         self.seed, self.replication = int(seed), int(replication)
         self._root = _mix(_mix(self.seed & _MASK) ^ (self.replication * 0xD1B54A32D192ED03 & _MASK))
+        self._steps: dict[tuple[int, str], int] = {}  # (year, step) -> its key word, computed once
 
     def key(self, year: int, step: str, purpose: str) -> tuple[int, int]:
         """The two 64-bit Philox key words of a stream."""
-        k1 = _mix(self._root ^ _mix((int(year) << 32) ^ _code(step)))
+        k1 = self._steps.get((year, step))
+        if k1 is None:
+            k1 = self._steps[(year, step)] = _mix(self._root ^ _mix((int(year) << 32) ^ _code(step)))
         return self._root, _mix(k1 ^ _code(purpose))
 
     def get(self, year: int, step: str, purpose: str) -> np.random.Generator:
@@ -102,14 +107,26 @@ def binomial(n: np.ndarray, p: np.ndarray | float, u: np.ndarray) -> np.ndarray:
     n = np.asarray(n, np.int64)
     shape = n.shape
     n = n.ravel()
-    p = np.broadcast_to(np.asarray(p, float), shape).ravel()
     u = np.asarray(u, float).ravel()
+    p = np.asarray(p, float)
     some = np.flatnonzero(n)
-    if some.size < n.size:  # an empty cell draws 0: invert only the others (every step below is per cell)
-        out = np.zeros(n.size, np.int64)
-        if some.size:
-            out[some] = binomial(n[some], p[some], u[some])
-        return out.reshape(shape)
+    if some.size == n.size:  # every cell holds someone
+        if p.shape != shape:
+            p = np.broadcast_to(p, shape)
+        return _invert(n, p.ravel(), u).reshape(shape)
+    # an empty cell draws 0: invert only the others (every step is per cell)
+    out = np.zeros(n.size, np.int64)
+    if some.size:
+        if p.ndim == 0:
+            ps = np.full(some.size, p)
+        else:
+            ps = (p if p.shape == shape else np.broadcast_to(p, shape)).ravel()[some]
+        out[some] = _invert(n[some], ps, u[some])
+    return out.reshape(shape)
+
+
+def _invert(n: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """:func:`binomial` for flat arrays of non-empty cells."""
     flip = p > 0.5  # invert the smaller tail: n − Bin(n, 1 − p) at 1 − u keeps the draw rising in u
     flipped = bool(flip.any())
     if flipped:
@@ -131,13 +148,29 @@ def binomial(n: np.ndarray, p: np.ndarray | float, u: np.ndarray) -> np.ndarray:
         mass = np.power(1.0 - ps, ns)  # P(X = 0)
         cdf = mass.copy()
         x = (us > cdf).astype(np.int64)
+        # cells whose cdf has passed their uniform count no further terms: every 4 terms the loop keeps only
+        # the others (`left`: their positions among the small cells; their counts are written back)
+        left, nl, xl = None, ns, x
         for k in range(1, int(ns.max()) + 1):  # variance below 2: ends within a few steps
-            if k % 4 == 0 and not (us > cdf).any():
-                break
-            mass *= (ns - k + 1) * ratio / k
+            if k % 4 == 0:
+                going = np.flatnonzero(us > cdf)
+                if not going.size:
+                    break
+                if going.size < us.size:
+                    if left is None:
+                        left = going
+                    else:
+                        x[left] = xl
+                        left = left[going]
+                    nl, ratio, us, mass, cdf, xl = (a[going] for a in (nl, ratio, us, mass, cdf, xl))
+            mass *= (nl - k + 1) * ratio / k
             cdf += mass
-            x += us > cdf
+            xl += us > cdf
+        if left is None:
+            x = xl
+        else:
+            x[left] = xl
         out[small] = np.minimum(x, ns)
     if flipped:
         out = np.where(flip, n - out, out)
-    return out.reshape(shape)
+    return out

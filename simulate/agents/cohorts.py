@@ -58,9 +58,11 @@ def advance(
     """
     n_s, n_m, n_g, n_t = students.shape
     if uniform is not None:
-        drawn = _dropouts_by_school_grade_track(students, dropout, uniform)
-        students -= drawn
-        dropouts = np.einsum("smgt->smt", drawn)  # integer sums; einsum: a strided .sum(axis=2) is 7× slower
+        s, g, t, rows, lost = _dropout_rows(students, dropout, uniform)
+        students[s, :, g, t] = rows - lost
+        smt = ((s[:, None] * n_m + np.arange(n_m)) * n_t + t[:, None]).ravel()  # (school, major, track) cells
+        dropouts = np.bincount(smt, weights=lost.ravel(), minlength=n_s * n_m * n_t).astype(np.int64).reshape(
+            n_s, n_m, n_t)  # whole numbers: exact in floats
     else:
         flat = students.reshape(-1)
         occupied = np.flatnonzero(flat) if cells is None else cells[flat[cells] > 0]
@@ -73,7 +75,7 @@ def advance(
         dropouts = np.rint(np.bincount(smt, weights=drawn, minlength=n_s * n_m * n_t)).astype(np.int64).reshape(
             n_s, n_m, n_t)
     idx = np.arange(n_s)
-    graduates = students[idx, :, final_grade, :].copy()
+    graduates = students[idx, :, final_grade, :]  # a copy (fancy indexing)
     students[idx, :, final_grade, :] = 0
     # promote: grade g -> g + 1 (grades past a school's final grade stay empty)
     students[:, :, 1:, :] = students[:, :, :-1, :].copy()
@@ -81,32 +83,33 @@ def advance(
     return CohortStep(dropouts=dropouts, graduates=graduates)
 
 
-def _dropouts_by_school_grade_track(students: np.ndarray, dropout: np.ndarray,
-                                    uniform: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """Dropouts ``(S, M, G, T)``: one inverted binomial per school × grade × track, shared over majors.
+def _dropout_rows(students: np.ndarray, dropout: np.ndarray, uniform: Callable[[np.ndarray], np.ndarray]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Dropouts: one inverted binomial per school × grade × track, shared over majors.
 
     A school's dropout probability does not depend on the major, so the count per school, grade and track
     is Binomial(students, p); it is split over the majors in proportion to their students by systematic
     allocation (cumulative shares, floored), which never takes more than a major has and keeps the total.
+
+    Returns:
+        ``(s, g, t, rows, lost)`` for the (school, grade, track) rows that lose someone: their indices, their
+        students ``(H, M)`` before and the dropouts ``(H, M)`` by major (every other row loses no one).
     """
     n_s, n_m, n_g, n_t = students.shape
-    n = np.einsum("smgt->sgt", students)  # integer sums (exact in any order); einsum is 2× faster than .sum(axis=1)
+    n = np.einsum("smgt->sgt", students).reshape(-1)  # integer sums (exact in any order); einsum: 2× faster
     p = np.broadcast_to(dropout[:, None, None] if dropout.ndim == 1 else dropout[:, None, :], (n_s, n_g, n_t))
     # empty rows draw no dropouts: uniforms (keyed by row index) only for the others
     some = np.flatnonzero(n)
-    total = np.zeros(n.size, np.int64)
-    total[some] = binomial(n.reshape(-1)[some], p.reshape(-1)[some], uniform(some))
-    drawn = np.zeros_like(students)
-    # only the (school, grade, track) rows that lose someone need a split (the others are all zero)
-    hit = np.flatnonzero(total)
-    if hit.size:
-        s, g, t = np.unravel_index(hit, (n_s, n_g, n_t))
-        rows = students[s, :, g, t]  # (H, M)
-        share = total[hit] / n.ravel()[hit]  # total > 0 implies n > 0
-        cut = np.floor(np.cumsum(rows, axis=1) * share[:, None] + 0.5)
-        cut[:, -1] = total[hit]  # exact total, whatever the rounding of the cumulative share
-        drawn[s, :, g, t] = np.diff(cut, axis=1, prepend=0.0).astype(np.int64)
-    return drawn
+    total = binomial(n[some], p.reshape(-1)[some], uniform(some))
+    # only the rows that lose someone need a split (the others are all zero)
+    lose = np.flatnonzero(total)
+    hit, total = some[lose], total[lose]
+    s, g, t = np.unravel_index(hit, (n_s, n_g, n_t))
+    rows = students[s, :, g, t]  # (H, M)
+    share = total / n[hit]  # total > 0 implies n > 0
+    cut = np.floor(np.cumsum(rows, axis=1) * share[:, None] + 0.5)
+    cut[:, -1] = total  # exact total, whatever the rounding of the cumulative share
+    return s, g, t, rows, np.diff(cut, axis=1, prepend=0.0).astype(np.int64)
 
 
 def allocate(total: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -138,17 +138,36 @@ def _match(directed: np.ndarray, quality: np.ndarray, open_v: np.ndarray, p: Mat
     n_i = directed.shape[-1]
     flat = directed.reshape(-1, n_i)
     q = np.broadcast_to(quality, directed.shape[:-1]).reshape(-1, 1)
-    effective = (flat * q).sum(axis=0)
-    m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), flat.sum(axis=0))
-    return weighted_fill(m_i, flat, flat * q).reshape(directed.shape)
+    if n_i < 2:
+        effective = (flat * q).sum(axis=0)
+        m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), flat.sum(axis=0))
+        return weighted_fill(m_i, flat, flat * q).reshape(directed.shape)
+    # the (cell, industry) pairs with seekers, in row order: a major serves a few industries, so most pairs
+    # are empty; column sums by bincount add in row order, as the sums over rows do
+    nz = np.flatnonzero(flat)
+    col = nz % n_i
+    seekers = flat.reshape(-1)[nz]
+    weight = seekers * q.reshape(-1)[nz // n_i]
+    effective = np.bincount(col, weights=weight, minlength=n_i)
+    sought = np.bincount(col, weights=seekers, minlength=n_i).astype(np.int64)
+    m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), sought)
+    out = np.zeros(flat.size, np.int64)
+    out[nz] = _fill_pairs(m_i, seekers, weight, col, n_i)
+    return out.reshape(directed.shape)
 
 
 def weighted_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Water-filling: per column, integers ≤ the cap summing to min(total, Σcap), in proportion to the weight.
 
-    Cells that reach their cap pass the rest on to the others.
+    Cells that reach their cap pass the rest on to the others. Weights are ≥ 0.
     """
     cap = np.asarray(cap, np.int64)
+    if cap.shape[1] >= 2:  # the cells with room, in row order (an empty cell gets nothing)
+        nz = np.flatnonzero(cap)
+        out = np.zeros(cap.size, np.int64)
+        out[nz] = _fill_pairs(total, cap.reshape(-1)[nz], np.broadcast_to(weight, cap.shape).reshape(-1)[nz],
+                              nz % cap.shape[1], cap.shape[1])
+        return out.reshape(cap.shape)
     rows = np.flatnonzero(cap.any(axis=1))
     if rows.size < cap.shape[0]:  # rows without room get nothing: fill the others only
         out = np.zeros_like(cap)
@@ -171,6 +190,34 @@ def weighted_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray) -> np.
         key = np.where(room > 0, weight + 1.0, 0.0)
         rank = np.argsort(np.argsort(-key, axis=0, kind="stable"), axis=0, kind="stable")
         out += (rank < left[None, :]) & (room > 0)
+    return out
+
+
+def _fill_pairs(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.ndarray, n_cols: int) -> np.ndarray:
+    """:func:`weighted_fill` over the non-empty cells only, given as flat ``(cap, weight, column)`` in row order.
+
+    The same numbers as the dense water-filling: column sums by ``bincount`` add the cells in row order,
+    and the last units go by weight, then row, within each column.
+    """
+    left = np.minimum(np.asarray(total, np.int64), np.bincount(col, weights=cap, minlength=n_cols).astype(np.int64))
+    out = np.zeros_like(cap)
+    for _ in range(6):
+        if not left.any():
+            break
+        room = cap - out
+        w = np.where(room > 0, weight, 0.0)
+        ws = np.bincount(col, weights=w, minlength=n_cols)[col]
+        raw = np.divide(w * left[col], ws, out=np.zeros(w.shape), where=ws > 0)
+        take = np.minimum(np.floor(raw + 1e-9).astype(np.int64), room)
+        out += take
+        left = left - np.bincount(col, weights=take, minlength=n_cols).astype(np.int64)
+    if left.any():  # a few units left: one each to the cells with most weight and room
+        free = np.flatnonzero(cap > out)
+        c = col[free]
+        order = np.lexsort((-(weight[free] + 1.0), c))  # by column, then weight (descending), then row
+        c = c[order]
+        rank = np.arange(order.size) - np.searchsorted(c, c)
+        out[free[order[rank < left[c]]]] += 1
     return out
 
 

@@ -128,7 +128,8 @@ class Recorder:
 
     def ratio(self, year: int, indicator: str, num: np.ndarray, den: np.ndarray) -> None:
         """Record num/den per cell (NaN where the denominator is zero)."""
-        out = np.full(np.broadcast_shapes(np.shape(num), np.shape(den)), np.nan)
+        shape = np.shape(num) if np.shape(num) == np.shape(den) else np.broadcast_shapes(np.shape(num), np.shape(den))
+        out = np.full(shape, np.nan)
         self.grid(year, indicator, np.divide(num, den, out=out, where=den > 0))
 
     def region_vector(self, year: int, indicator: str, values: np.ndarray, level: str = "enterprise",
