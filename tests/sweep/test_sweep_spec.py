@@ -137,3 +137,19 @@ def test_factor_and_outcome_columns(spec_file, kit):
     assert "public_cost_cumulative_2025" in cols
     assert "goal_jx_per_student_floor_2025" in cols and "goal_nc_dual_teachers_2025" in cols
     assert kit.FACTORS and kit.OUTCOMES  # the shared spec parts are used
+
+
+def test_shipped_sweeps_sample_fitted_parameters_over_their_fitted_range():
+    """A sweep that samples a fitted parameter uses the range the calibration wrote (re-fits move it)."""
+    import yaml
+
+    fitted = yaml.safe_load((ROOT / "calibration" / "fitted" / "teachers.yaml").read_text(encoding="utf-8"))
+    ranges = {f"behaviour.teachers.{k}": v["range"] for k, v in fitted["behaviour"]["teachers"].items()}
+    checked = 0
+    for path in SHIPPED:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for u in spec.get("factors", []) or []:
+            if isinstance(u, dict) and u.get("path") in ranges:
+                assert list(u["bounds"]) == pytest.approx(ranges[u["path"]]), (path.name, u["path"])
+                checked += 1
+    assert checked
