@@ -17,7 +17,8 @@ be told apart by what they drew. For each goal and deadline with P(met) strictly
    classifies the most replications right, with the share it gets right.
 
 With *n* replications and *k* parameters, |ρ| up to about ``chance_level(n, k)`` can arise by chance for
-the best of *k* unrelated parameters: read a decider below it as a lead, not a finding.
+the best of *k* unrelated parameters, so ``decided_by`` lists only deciders above it (at 40 replications
+and ~140 parameters, |ρ| ≥ 0.57): a verdict with none says that no single parameter stands out.
 """
 
 from __future__ import annotations
@@ -156,6 +157,8 @@ def decided_by(verdicts: pd.DataFrame, parameters: pd.DataFrame | None, goals) -
             continue
         x = params.loc[d["replication"].to_numpy()[keep]].reset_index(drop=True)
         found = deciders(x, y[keep], d["met"].to_numpy(bool)[keep])
+        chance = chance_level(len(x), int((x.nunique() > 1).sum()))
+        found = [f for f in found if abs(f.rho) >= chance]  # below chance a "decider" is a lead, not a finding
         if found:
             out[(str(gid), int(year))] = "; ".join(f.text() for f in found)
     return out
