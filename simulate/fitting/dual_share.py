@@ -52,9 +52,9 @@ class DualFit:
     high: float
     hindcast: dict[int, float]
     initial: float
-    practice: float = 0.7
-    practice_low: float = 0.5
-    practice_high: float = 0.9
+    practice: float
+    practice_low: float
+    practice_high: float
 
     @property
     def within_tolerance(self) -> bool:
@@ -160,11 +160,9 @@ def fit_certification(national: Scenario, practice_steps: int = 7) -> DualFit:
 
     About five minutes: each trial is a two-year national run at scale 1 with two seeds.
     """
-    rates: dict[float, float] = {}
-
     def share_2021(p: float) -> float:
-        rates[p] = _solve(national, OBSERVED[2022], practice=p)
-        return engine_shares(hindcast_scenario(national, rates[p], practice=p))[2021]
+        rate = _solve(national, OBSERVED[2022], practice=p)
+        return engine_shares(hindcast_scenario(national, rate, practice=p))[2021]
 
     practice = _bisect(share_2021, OBSERVED[2021], 0.0, 1.0, practice_steps)
     rate = _solve(national, OBSERVED[2022], practice=practice)

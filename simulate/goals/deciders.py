@@ -122,13 +122,19 @@ def best_cut(x: np.ndarray, met: np.ndarray, op: str) -> tuple[float, float]:
 
 
 def deciders(x: pd.DataFrame, y: np.ndarray, met: np.ndarray, top: int = TOP) -> list[Decider]:
-    """The ``top`` parameters (columns of ``x``) most rank-correlated with the slack ``y``, with their cuts."""
+    """Up to ``top`` parameters (columns of ``x``) most rank-correlated with the slack ``y``, with their cuts.
+
+    Only parameters whose |ρ| reaches :func:`chance_level` for the replications and the parameters that vary
+    are returned: below it a "decider" is a lead, not a finding.
+    """
     cols = [c for c in x.columns if c != "replication"]
     if not cols:
         return []
     values = x[cols].to_numpy(float)
     rho = rank_correlations(values, np.asarray(y, float))
-    order = [j for j in np.argsort(-np.nan_to_num(np.abs(rho), nan=-1.0), kind="stable") if np.isfinite(rho[j])]
+    chance = chance_level(len(values), int(np.isfinite(rho).sum()))
+    order = [j for j in np.argsort(-np.nan_to_num(np.abs(rho), nan=-1.0), kind="stable")
+             if np.isfinite(rho[j]) and abs(rho[j]) >= chance]
     out = []
     for j in order[:top]:
         op = "≥" if rho[j] >= 0 else "≤"
@@ -157,8 +163,6 @@ def decided_by(verdicts: pd.DataFrame, parameters: pd.DataFrame | None, goals) -
             continue
         x = params.loc[d["replication"].to_numpy()[keep]].reset_index(drop=True)
         found = deciders(x, y[keep], d["met"].to_numpy(bool)[keep])
-        chance = chance_level(len(x), int((x.nunique() > 1).sum()))
-        found = [f for f in found if abs(f.rho) >= chance]  # below chance a "decider" is a lead, not a finding
         if found:
             out[(str(gid), int(year))] = "; ".join(f.text() for f in found)
     return out

@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from simulate.goals.catalogue import Goal, scenario_goals
-from simulate.goals.deciders import chance_level, deciders
+from simulate.goals.deciders import MIN_REPLICATIONS, chance_level, deciders, parse
 from simulate.goals.verdicts import _cells, locate, simulated_regions
 from simulate.policy import levers
 from simulate.report.labels import label
@@ -99,8 +99,6 @@ def effect_deciders(effect: pd.Series, parameters: pd.DataFrame | None,
     Empty text when there are no such drawn parameters, fewer replications than
     :data:`simulate.goals.deciders.MIN_REPLICATIONS`, or an effect that is constant across replications.
     """
-    from simulate.goals.deciders import MIN_REPLICATIONS
-
     if parameters is None:
         return "", float("nan")
     cols = _of_lever(parameters.columns, lever_parameters)
@@ -115,10 +113,8 @@ def effect_deciders(effect: pd.Series, parameters: pd.DataFrame | None,
     x = x.loc[:, x.nunique() > 1]
     if x.shape[1] == 0:
         return "", float("nan")
-    found = deciders(x, e.to_numpy(float), e.to_numpy(float) > 0, top=DECIDERS_SHOWN)
-    chance = chance_level(len(e), x.shape[1])
-    found = [f for f in found if abs(f.rho) >= chance]  # below chance a "decider" is a lead, not a finding
-    return "; ".join(f.text() for f in found), chance
+    found = deciders(x, e.to_numpy(float), e.to_numpy(float) > 0, top=DECIDERS_SHOWN)  # above chance only
+    return "; ".join(f.text() for f in found), chance_level(len(e), x.shape[1])
 
 
 def matrix(base, runs: dict[LeverVariant, object]) -> pd.DataFrame:
@@ -162,17 +158,9 @@ def decided_lines(m: pd.DataFrame) -> list[str]:
 
     Undecided: the median is not 0 but the 90% interval includes 0; the first year with a decider is shown.
     """
-    from simulate.goals.deciders import parse
-
     out, seen = [], set()
     for r in m[~m["interval_excludes_zero"] & (m["effect_median"] != 0)].itertuples():
-        if (r.lever, r.goal_id) in seen:
-            continue
-        entries = parse(r.effect_decided_by)
-        if not entries or not np.isfinite(r.decided_by_chance_rho):
-            continue
-        rho = float(entries[0]["rho"].replace("−", "-"))
-        if abs(rho) < r.decided_by_chance_rho:
+        if (r.lever, r.goal_id) in seen or not parse(r.effect_decided_by):
             continue
         seen.add((r.lever, r.goal_id))
         out.append(f"  {r.lever} → {r.goal_id} {r.year}: effect {r.effect_median:+.4g} [{r.effect_p05:+.4g}, "
