@@ -21,12 +21,11 @@ import pydantic
 from simulate.goals.catalogue import Goal, scenario_goals
 from simulate.scenario import LoadedScenario, Scenario
 from simulate.scenario.loader import load
-from simulate.scenario.types import DatedPath
 from simulate.seek.spec import SeekSpec
 from simulate.sweep.factors import schedule_prefix
 from simulate.sweep.outcomes import Cell, GoalColumn, OutcomePlan, goal_years, slug
-from simulate.sweep.paths import PathError, copy_along, get_at, resolve, set_at, show
-from simulate.sweep.plan import _Problems, base_scenario
+from simulate.sweep.paths import copy_along, set_at, show
+from simulate.sweep.plan import _Problems, base_scenario, settable
 from simulate.uncertainty import Uncertain, declared, draws
 
 COST = "public_cost"
@@ -253,17 +252,10 @@ def _lever(i: int, sc: Scenario, base: dict, spec: SeekSpec, probs: _Problems) -
     if not lv.path.startswith("levers."):
         probs.add(f"{at}.path", "choose policy levers only: the path must start with 'levers.'")
         return None
-    try:
-        steps = resolve(base, lv.path)
-    except PathError as exc:
-        probs.add(f"{at}.path", str(exc))
+    found = settable(lv.path, at, sc, base, probs)
+    if found is None:
         return None
-    target = get_at(sc, steps)
-    dated = isinstance(target, DatedPath)
-    current = get_at(base, steps)
-    if not dated and (isinstance(current, (dict, list)) or isinstance(target, pydantic.BaseModel)):
-        probs.add(f"{at}.path", f"{show(steps)!r} is a group or a list, not a value to choose")
-        return None
+    steps, target, current, dated = found
     starts = lv.starts
     if starts != (None,) and not dated:
         probs.add(f"{at}.from_year", f"{show(steps)!r} is not a dated lever; from_year applies to dated paths only")

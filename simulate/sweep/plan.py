@@ -131,10 +131,15 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Sweep:
     return Sweep(spec=spec, path=str(path), loaded=loaded, base=base, factors=factors, outcomes=outcomes)
 
 
-def _factor(i: int, f: Factor, sc: Scenario, base: dict, probs: _Problems) -> FactorPlan | None:
-    at = f"factors[{i}]"
+def settable(path: str, at: str, sc: Scenario, base: dict, probs: _Problems) -> tuple[list, Any, Any, bool] | None:
+    """Resolve a spec's ``path`` to one value of the scenario: ``(steps, target, current, dated)``.
+
+    ``target`` is the validated scenario's object there (a :class:`DatedPath` for a dated lever), ``current``
+    the plain value in ``base``. A path that does not resolve, or names a group or list rather than one
+    value, is reported under ``at`` and gives ``None``. Shared by sweep factors and seek levers.
+    """
     try:
-        steps = resolve(base, f.path)
+        steps = resolve(base, path)
     except PathError as exc:
         probs.add(f"{at}.path", str(exc))
         return None
@@ -145,6 +150,15 @@ def _factor(i: int, f: Factor, sc: Scenario, base: dict, probs: _Problems) -> Fa
         keys = list(current) if isinstance(current, dict) else [f"[{k}]" for k in range(len(current))]
         probs.add(f"{at}.path", f"{show(steps)!r} is a group, not a value; name one of: {', '.join(map(str, keys))}")
         return None
+    return steps, target, current, dated
+
+
+def _factor(i: int, f: Factor, sc: Scenario, base: dict, probs: _Problems) -> FactorPlan | None:
+    at = f"factors[{i}]"
+    found = settable(f.path, at, sc, base, probs)
+    if found is None:
+        return None
+    steps, target, current, dated = found
     if f.from_year is not None and not dated:
         probs.add(f"{at}.from_year", f"{show(steps)!r} is not a dated lever; from_year applies to dated paths only")
     if f.from_year is not None and not sc.base_year <= f.from_year <= sc.horizon:
