@@ -4,9 +4,9 @@
 
 Runs the scenario and the scenario with ``apprenticeship_share`` at the top of its documented range
 (``scenarios/lever_ranges.yaml``), on the same seed, so both share every parameter draw and random stream.
-For each replication it computes, from that replication's draws, the mechanism's own quantity
-(:func:`simulate.policy.apprenticeship.trainee_value` per seat): retention × hire value / mean programme
-years − the cost of a trainee-year; then the paired effect of the push on Nanchang's secondary
+For each replication it computes the mechanism's own quantity on the scenario that replication simulated
+(:func:`simulate.policy.apprenticeship.seat_value`): retention × hire value / mean programme years − the
+cost of a trainee-year; then the paired effect of the push on Nanchang's secondary
 order-class entrants and on the region's enterprise participation, split by the sign of that value, and
 the rank correlation of the value with the effect (beside the best single parameter's).
 This backs the README's statement in "What each lever does".
@@ -21,11 +21,11 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 import simulate
+from simulate.policy.apprenticeship import seat_value
 from simulate.scenario import LoadedScenario
 from simulate.scenario.lever_ranges import apply_lever_ends, load_lever_ranges
 from simulate.scenario.schema import LEVELS
-
-PARAM = "behaviour.{}"
+from simulate.uncertainty import declared, replication_scenarios
 
 
 def _cell(frame: pd.DataFrame, indicator: str, region: str, level: str, year: int) -> pd.Series:
@@ -49,18 +49,11 @@ def main() -> None:
     pushed = simulate.run(LoadedScenario(push, loaded.sources, loaded.files), seed=sc.seed,
                           replications=args.reps, workers=args.workers)
     draws = base.parameters.set_index("replication").sort_index()
-
-    def param(path: str, central: float) -> pd.Series:
-        col = PARAM.format(path)
-        return draws[col] if col in draws else pd.Series(central, index=draws.index)
-
-    b = sc.behaviour
-    share = param("institutions.apprenticeship_of_joint", b.institutions.apprenticeship_of_joint)
-    retention = (share * param("labour.apprenticeship_retention", b.labour.apprenticeship_retention)
-                 + (1 - share) * param("labour.order_retention", b.labour.order_retention))
+    # each replication's scenario, as the run built it, and the model's own seat value on it
+    uncertain = declared(loaded)
     years = float(np.mean([sc.region.levels[lv].program_years for lv in LEVELS]))
-    value = (retention * param("enterprises.hire_value", b.enterprises.hire_value) / max(years, 1.0)
-             - param("enterprises.apprentice_cost", b.enterprises.apprentice_cost))
+    value = pd.Series([seat_value(s, years) for s in replication_scenarios(sc, uncertain, base.parameters)],
+                      index=base.parameters["replication"]).sort_index()
     q = value.quantile([0.05, 0.5, 0.95])
     print(f"{args.scenario}, apprenticeship_share {sc.levers.apprenticeship_share.at(args.year):g} → top of range, "
           f"{args.reps} replications, {args.year}")

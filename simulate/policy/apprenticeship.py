@@ -113,9 +113,18 @@ def trainee_value(f: Enterprises, sc: Scenario, usage: np.ndarray, invest_ratio:
     programme years − cost of a trainee-year).
     """
     b = sc.behaviour.enterprises
+    seats = f.employees * b.seats_per_100_staff / 100.0 * np.maximum(invest_ratio, 1.0)
+    return seats * usage[f.industry] * seat_value(sc, program_years)
+
+
+def seat_value(sc: Scenario, program_years: float) -> float:
+    """Yearly value (yuan) to a firm of one trainee seat used: retention × hire value / programme years − cost.
+
+    Its sign decides whether schools asking for more joint places draw firms in or drive them out
+    (``benchmarks/apprenticeship_value.py``).
+    """
+    b = sc.behaviour.enterprises
     lab = sc.behaviour.labour
     a = sc.behaviour.institutions.apprenticeship_of_joint
     retention = a * lab.apprenticeship_retention + (1 - a) * lab.order_retention
-    per_seat = retention * b.hire_value / max(program_years, 1.0) - b.apprentice_cost
-    seats = f.employees * b.seats_per_100_staff / 100.0 * np.maximum(invest_ratio, 1.0)
-    return seats * usage[f.industry] * per_seat
+    return retention * b.hire_value / max(program_years, 1.0) - b.apprentice_cost
