@@ -101,6 +101,7 @@ def base_scenario(name: str, spec_file: str, probs: _Problems) -> LoadedScenario
         probs.raise_if_any()
     return load_scenario(path)
 
+
 def load_sweep(path: str | Path, samples: int | None = None) -> Sweep:
     """Load and resolve a sweep spec.
 
