@@ -255,8 +255,8 @@ def account_december(w: World) -> None:
                                          draw)
     retired, quit_ = tch.retire_and_quit(t, bt.retirement_age_male.at(y), bt.retirement_age_female.at(y), y, draw)
     in_school = w.in_school()
-    full = t.active & ~t.part_time
-    ft = t.per_school(full, s.n)
+    # the year's per-school head counts from one pass; hires and part-time changes below update them
+    ft, pt_now, specialty = t.serving_per_school(s.n)
     desired = np.ceil(in_school / w.base_ratio)
     # leavers' posts are refilled (quota); posts beyond them only as far as the school's money pays
     exits = np.bincount(t.school[np.concatenate([retired, quit_])], minlength=s.n)
@@ -270,15 +270,19 @@ def account_december(w: World) -> None:
     ratio = surcharge_credit.investment_ratio(f, sc)
     offered = float((f.weight * f.employees * ratio * f.participating).sum()
                     * sc.behaviour.enterprises.part_time_per_1000_staff / 1000)
-    pt_now = t.per_school(t.active & t.part_time, s.n)
     released = tch.release_part_time(t, part_time.releases(pt_now, offered))
-    pt_now = t.per_school(t.active & t.part_time, s.n)
-    specialty = t.per_school(t.specialty, s.n)
+    pt_now = pt_now - np.bincount(t.school[released], minlength=s.n)
+    specialty = specialty + np.bincount(t.school[hired[t.professional[hired]]], minlength=s.n)
     want = np.where(s.active, part_time.wanted(sc.levers.part_time_target.at(y), specialty, pt_now), 0)
     engage = part_time.engagements(want, money.funded_share, offered, int(pt_now.sum()),
                                    w.uniform("december", "part_time_round", s.n))
     engaged = tch.engage_part_time(t, engage, y)
-    w.months = t.practice_months(rule.window_years, y % tch.WINDOW)
+    if months.size == t.size:  # only the slots filled this December have new practice months: recount those
+        new = np.concatenate([hired, engaged])
+        months[new] = t.practice_months(rule.window_years, y % tch.WINDOW, new)
+    else:  # the records grew (rare): count them all
+        months = t.practice_months(rule.window_years, y % tch.WINDOW)
+    w.months = months
     w.staff = tch.tally(t, s.n, w.months, rule.months_required, rule.window_years)
     _institutions(w, ratio, money.funded_share)
     trained = float((f.weight * f.employees * certificate_subsidy.training_share(f, sc, y)).sum())

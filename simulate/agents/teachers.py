@@ -120,11 +120,20 @@ class Teachers:
             axis = 1 if name == "practice" else 0
             setattr(self, name, np.concatenate([getattr(self, name), getattr(more, name)], axis=axis))
 
-    def practice_months(self, window_years: int, year_slot: int) -> np.ndarray:
-        """Months of practice in the last ``window_years`` years (including this one)."""
-        total = np.zeros(self.active.size, np.int16)
-        for k in range(min(window_years, WINDOW)):
-            total += self.practice[(year_slot - k) % WINDOW]
+    def practice_months(self, window_years: int, year_slot: int, slots: np.ndarray | None = None) -> np.ndarray:
+        """Months of practice in the last ``window_years`` years (including this one).
+
+        Args:
+            slots: only these slots (in their order); all slots when ``None``. December recounts only the
+                slots it filled instead of every record (the others' practice did not change).
+        """
+        rows = [(year_slot - k) % WINDOW for k in range(min(window_years, WINDOW))]
+        if not rows:
+            return np.zeros(self.active.size if slots is None else slots.size, np.int16)
+        practice = self.practice if slots is None else self.practice[:, slots]
+        total = practice[rows[0]].astype(np.int16)  # starts from the first year (one pass fewer than from zeros)
+        for r in rows[1:]:
+            total += practice[r]
         return total
 
     @property
@@ -139,6 +148,22 @@ class Teachers:
         boolean mask is several times slower than with ``np.flatnonzero`` of it.
         """
         return np.bincount(self.school[np.flatnonzero(mask)], minlength=n_schools)
+
+    def serving_per_school(self, n_schools: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Full-time, part-time and full-time specialty teachers per school, ``(S,)`` each.
+
+        One bincount over a (school, kind) code instead of three :meth:`per_school` passes over every
+        record: December needs all three, and each pass costs a full gather and bincount.
+        """
+        u8 = np.uint8
+        # kind 1 full-time other, 2 part-time, 3 full-time specialty, 4 part-time (specialty); 0 empty slot
+        kind = self.part_time.view(u8) + self.professional.view(u8) * u8(2)
+        kind += u8(1)
+        kind *= self.active.view(u8)
+        key = self.school * 5
+        key += kind
+        table = np.bincount(key, minlength=n_schools * 5).reshape(n_schools, 5)
+        return table[:, 1] + table[:, 3], table[:, 2] + table[:, 4], table[:, 3].copy()
 
 
 def at_least(values: np.ndarray, x: float) -> np.ndarray:
@@ -179,7 +204,10 @@ def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: floa
         Slot indices of retirees and of quitters (both now inactive).
     """
     serving = t.active & ~t.part_time
-    old = np.flatnonzero(serving & at_least(t.age, np.floor(min(retirement_male, retirement_female))))
+    youngest = np.floor(min(retirement_male, retirement_female))
+    # one scan for everyone who may leave (old enough to retire, or at their quit year), then split the few
+    leaving = np.flatnonzero(serving & (at_least(t.age, youngest) | (t.quit_year <= year)))
+    old = leaving[at_least(t.age[leaving], youngest)]
     ra = np.where(t.female[old], retirement_female, retirement_male)
     whole = np.floor(ra)
     age = t.age[old]
@@ -188,9 +216,9 @@ def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: floa
     due[edge[draw("retirement", t.uid[old[edge]]) >= (ra - whole)[edge]]] = True
     due |= (age == whole) & (ra == whole)
     retire = old[due]
-    leaving = serving & (t.quit_year <= year)
-    leaving[retire] = False
-    quit_ = np.flatnonzero(leaving)
+    quitting = t.quit_year[leaving] <= year
+    quitting[np.searchsorted(leaving, retire)] = False  # a retiree does not also quit
+    quit_ = leaving[quitting]
     t.active[retire] = False
     t.active[quit_] = False
     stay = t.active

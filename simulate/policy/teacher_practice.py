@@ -105,23 +105,26 @@ def place(t: Teachers, months: np.ndarray, months_required: int, enforcement: fl
     t.practice[year_slot] = 0
     need = np.flatnonzero(needing(t, months, months_required))
     # the rule sends a teacher with probability `enforcement`, if the school's practice money pays for it
-    seekers = need[draw("seek", t.uid[need]) < enforcement * funded_share[t.school[need]]]
+    send = enforcement * funded_share  # per school, gathered below (the same products as per teacher)
+    seekers = need[draw("seek", t.uid[need]) < send[t.school[need]]]
     n_posts = int(posts)
     if seekers.size > n_posts:
         # priority in [0, 2): class (0 not yet dual-qualified or new, 1 certified and due) + a lot
         priority = np.where(t.dual[seekers] & (t.service[seekers] >= 3), 1.0, 0.0) + draw("lot", t.uid[seekers])
-        seekers = seekers[np.argpartition(priority, n_posts)[:n_posts]] if n_posts > 0 else seekers[:0]
+        # the partition scrambles the slots: sort them back (without it they stay in slot order)
+        seekers = np.sort(seekers[np.argpartition(priority, n_posts)[:n_posts]]) if n_posts > 0 else seekers[:0]
     t.practice[year_slot, seekers] = min(months_per_post, 127)
     early = seekers[t.service[seekers] < 3]
     t.early_practice[early] += months_per_post
-    return np.sort(seekers)
+    return seekers
 
 
 def certify(t: Teachers, months: np.ndarray, months_required: int, rate: float, funded_share: np.ndarray,
             draw: Draw) -> np.ndarray:
     """December certification (双师型认定) of practice-compliant specialty teachers; returns their slots."""
     cand = np.flatnonzero(t.specialty & ~t.dual & (months >= months_required))
-    won = cand[draw("certification", t.uid[cand]) < rate * funded_share[t.school[cand]]]
+    chance = rate * funded_share  # per school, gathered below (the same products as per teacher)
+    won = cand[draw("certification", t.uid[cand]) < chance[t.school[cand]]]
     t.dual[won] = True
     return won
 
