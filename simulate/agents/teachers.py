@@ -312,6 +312,10 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
                    due: np.ndarray) -> StaffCounts:
     """Per-school counts of every teacher kind the recorder reports, in one pass over the records.
 
+    Each record gets a 7-bit code; the part-time and specialty bits are the high ones, so a school's
+    full-time, part-time and specialty teachers are contiguous runs of its codes (plain sums), and only
+    the 32 specialty codes need the selection product.
+
     Args:
         compliant: per record, meets the practice rule in the current window.
         early_ok: per record, did the required months in the first three years of service.
@@ -319,27 +323,34 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
     """
     u8 = np.uint8
     # bit k is a flag times 2^k: a multiplication, as uint8 shifts have no fast loop (several times slower)
-    code = (t.part_time.view(u8) | (t.professional.view(u8) * u8(2)) | (t.dual.view(u8) * u8(4))
-            | (compliant.view(u8) * u8(8)) | ((t.service == 3).view(u8) * u8(16)) | (early_ok.view(u8) * u8(32))
-            | (due.view(u8) * u8(64)))
+    code = (t.dual.view(u8) | (compliant.view(u8) * u8(2)) | (due.view(u8) * u8(4))
+            | ((t.service == 3).view(u8) * u8(8)) | (early_ok.view(u8) * u8(16))
+            | (t.professional.view(u8) * u8(32)) | (t.part_time.view(u8) * u8(64)))
     code *= t.active.view(u8)
     code |= (~t.active).view(u8) * u8(128)  # a bucket for empty slots, dropped below
     key = t.school * 129
     key += code
-    table = np.bincount(key, minlength=n_schools * 129).reshape(n_schools, 129)[:, :128]
-    # every count sums some of the 128 kinds: one product with the 0/1 selection matrix (exact in floats)
-    counts = (table.astype(float) @ _KIND_SELECTION).astype(np.int64).T.copy()
-    return StaffCounts(*counts)
+    table = np.bincount(key, minlength=n_schools * 129).reshape(n_schools, 129)
+    # codes 0-31 full-time other, 32-63 full-time specialty, 64-127 part-time (128 empty): sums of runs
+    other, professional, part_time, _ = np.add.reduceat(table, [0, 32, 64, 128], axis=1).T.copy()
+    fulltime = other + professional
+    # the specialty counts sum some of the 32 specialty codes: a product with the 0/1 selection (exact in floats)
+    dual, ok, bound, bound_ok, third, third_ok = (
+        (table[:, 32:64].astype(float) @ _SPECIALTY_SELECTION).astype(np.int64).T.copy())
+    return StaffCounts(fulltime=fulltime, professional=professional, dual=dual, part_time=part_time, compliant=ok,
+                       due=bound, due_compliant=bound_ok, third_year=third, third_year_early_ok=third_ok)
 
 
-def _kind_selection() -> np.ndarray:
-    """``(128, 9)`` 0/1: which of :func:`counts_by_kind`'s codes each :class:`StaffCounts` field sums."""
-    c = np.arange(128)
-    pt, prof, dual, comp, third, early, bound = ((c >> k) & 1 == 1 for k in range(7))
-    ft = ~pt
-    sel = (ft, ft & prof, ft & prof & dual, pt, ft & prof & comp, ft & prof & bound, ft & prof & bound & comp,
-           ft & prof & third, ft & prof & third & early)  # StaffCounts' fields, in order
+def _specialty_selection() -> np.ndarray:
+    """``(32, 6)`` 0/1: which specialty codes of :func:`counts_by_kind` each specialty count sums.
+
+    The counts are :class:`StaffCounts`' ``dual``, ``compliant``, ``due``, ``due_compliant``, ``third_year``
+    and ``third_year_early_ok``.
+    """
+    c = np.arange(32)
+    dual, comp, bound, third, early = ((c >> k) & 1 == 1 for k in range(5))
+    sel = (dual, comp, bound, bound & comp, third, third & early)
     return np.stack(sel, axis=1).astype(float)
 
 
-_KIND_SELECTION = _kind_selection()
+_SPECIALTY_SELECTION = _specialty_selection()
