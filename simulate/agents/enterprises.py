@@ -41,6 +41,9 @@ class Enterprises:
             leaving responds to the change from it.
         credit_due: surcharge credit per firm to be granted next January on this year's investment.
         block_starts: first record of each (sub-region, industry) run when records are ordered so.
+        memo: values derived from the arrays above and reused: ones of the fixed industry blocks, and ones
+            stored with the arrays they were computed from, valid while those are the same objects (the
+            engine replaces ``employees`` and ``investment`` when they change, never writes into them).
     """
 
     industry: np.ndarray
@@ -54,6 +57,7 @@ class Enterprises:
     nb_base: np.ndarray | None = field(default=None, repr=False)
     credit_due: np.ndarray | None = field(default=None, repr=False)
     block_starts: np.ndarray | None = field(default=None, repr=False)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -74,6 +78,20 @@ class Enterprises:
         """Weighted employees, optionally of the firms in ``mask``."""
         w = self.weight * self.employees
         return float(w.sum() if mask is None else w[mask].sum())
+
+    def spread(self, per_industry: np.ndarray) -> np.ndarray:
+        """A per-industry quantity on each record: ``per_industry[industry]``.
+
+        Records are ordered in (sub-region, industry) blocks, so each block's value is repeated over its run:
+        the same copy ~3× faster than gathering through the int16 industry codes.
+        """
+        if self.block_starts is None:
+            return per_industry[self.industry]
+        runs = self.memo.get("runs")
+        if runs is None:
+            runs = self.memo["runs"] = (self.industry[self.block_starts].astype(np.intp),
+                                        np.diff(np.append(self.block_starts, self.size)))
+        return np.repeat(per_industry[runs[0]], runs[1])
 
     def by_industry(self, values: np.ndarray, n_industries: int) -> np.ndarray:
         """Weighted sum of a per-firm quantity by industry.
@@ -149,11 +167,13 @@ def grow(e: Enterprises, revenue_growth: np.ndarray, elasticity: np.ndarray, noi
     Returns:
         Employees per firm before growth (for the growth part of demand).
     """
-    before = e.employees.copy()
-    g = revenue_growth[e.industry] + noise * rng.standard_normal(e.industry.size)
-    g = np.maximum(g, -0.9)
+    before = e.employees  # replaced below, not written into: it is the copy to return
+    g = e.spread(revenue_growth) + noise * rng.standard_normal(e.industry.size)
+    np.maximum(g, -0.9, out=g)
     e.revenue *= 1.0 + g
-    e.employees *= np.maximum(1.0 + elasticity[e.industry] * g, 0.1)
+    factor = e.spread(elasticity) * g
+    factor += 1.0
+    e.employees = before * np.maximum(factor, 0.1, out=factor)
     return before
 
 

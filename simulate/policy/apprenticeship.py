@@ -114,7 +114,7 @@ def trainee_value(f: Enterprises, sc: Scenario, usage: np.ndarray, invest_ratio:
     """
     b = sc.behaviour.enterprises
     seats = f.employees * b.seats_per_100_staff / 100.0 * np.maximum(invest_ratio, 1.0)
-    return seats * usage[f.industry] * seat_value(sc, program_years)
+    return seats * f.spread(usage) * seat_value(sc, program_years)
 
 
 def seat_value(sc: Scenario, program_years: float) -> float:
