@@ -359,7 +359,7 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     util += f.spread(b.participation_hires * hires / 100)
     draw = w.draws("december")
     out = np.flatnonzero(state == ent.NONE)
-    joins = out[draw("firm_join", out) < ent.logistic(util[out])]
+    joins = out[_below_logistic(draw("firm_join", out), util[out])]
     part = np.flatnonzero(part_mask)
     base_exit = np.where(state[part] == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
     exit_p = base_exit * np.exp(-b.participation_benefit * (nb[part] - f.nb_base[part]))
@@ -374,3 +374,17 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     state[certify] = ent.CERTIFIED
     f.investment = np.where(state >= ent.COOPERATING, invest, 0.0)
     return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
+
+
+def _below_logistic(u: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Positions where ``u < logistic(x)``, evaluating the logistic only where it can hold.
+
+    Joining is rare (chances well below 1%), and the logistic costs an ``exp`` per firm: no firm's chance
+    exceeds that of the largest ``x`` (the logistic rises with ``x``; the margin covers its last-bit rounding),
+    so only uniforms below it are compared, with the same values as over all firms.
+    """
+    if not x.size:
+        return np.zeros(0, np.int64)
+    top = float(ent.logistic(x.max(keepdims=True))[0])
+    maybe = np.flatnonzero(u < top * (1 + 1e-9))
+    return maybe[u[maybe] < ent.logistic(x[maybe])]

@@ -98,25 +98,47 @@ class Enterprises:
 
         Records are ordered by sub-region then industry, so each (sub-region, industry) block is a
         contiguous run: sum the runs, then the runs of each industry.
+
+        Staff by industry is asked for in July (this year's and last year's staff) and December: the sums of
+        an array that is ``employees`` are kept (read-only) for it and the previous one, which :func:`grow`
+        replaced rather than wrote into.
         """
+        staff = values is self.employees
+        if staff:
+            for arr, n, sums in self.memo.get("staff_by_industry", ()):
+                if arr is values and n == n_industries:
+                    return sums
         weighted = self.weight * values
         if self.block_starts is None:
-            return np.bincount(self.industry, weights=weighted, minlength=n_industries)
-        starts, block_industry = self.block_starts, self.industry[self.block_starts]
-        return np.bincount(block_industry, weights=np.add.reduceat(weighted, starts), minlength=n_industries)
+            sums = np.bincount(self.industry, weights=weighted, minlength=n_industries)
+        else:
+            starts, block_industry = self.block_starts, self.industry[self.block_starts]
+            sums = np.bincount(block_industry, weights=np.add.reduceat(weighted, starts), minlength=n_industries)
+        if staff:
+            sums.flags.writeable = False
+            self.memo["staff_by_industry"] = [(values, n_industries, sums), *self.memo.get("staff_by_industry", ())][:2]
+        return sums
 
-    def by_subregion(self, rows: list[np.ndarray], n_subregions: int) -> np.ndarray:
+    def by_subregion(self, rows: list[np.ndarray] | np.ndarray, n_subregions: int) -> np.ndarray:
         """Sums of per-firm quantities (each already weighted) by sub-region: ``(n_subregions, len(rows))``.
 
-        Records are ordered by sub-region, so each sub-region is one contiguous run.
+        Records are ordered by sub-region, so each sub-region is one contiguous run. ``rows`` may be a
+        ``(K, N)`` array: one ``reduceat`` along its rows sums each run as the per-row calls do (same values).
         """
-        bounds = np.searchsorted(self.subregion, np.arange(n_subregions + 1))
+        key = ("subregion_runs", n_subregions)
+        runs = self.memo.get(key)
+        if runs is None:  # sub-regions of the records never change
+            bounds = np.searchsorted(self.subregion, np.arange(n_subregions + 1))
+            present = np.flatnonzero(bounds[1:] > bounds[:-1])
+            runs = self.memo[key] = (present, bounds[:-1][present])
+        present, starts = runs
         out = np.zeros((n_subregions, len(rows)))
-        present = np.flatnonzero(bounds[1:] > bounds[:-1])
         if present.size:
-            starts = bounds[:-1][present]
-            for j, v in enumerate(rows):
-                out[present, j] = np.add.reduceat(v, starts)
+            if isinstance(rows, np.ndarray) and rows.ndim == 2:
+                out[present] = np.add.reduceat(rows, starts, axis=1).T
+            else:
+                for j, v in enumerate(rows):
+                    out[present, j] = np.add.reduceat(v, starts)
         return out
 
     def by_block(self, values: np.ndarray, n_subregions: int, n_industries: int) -> np.ndarray:
