@@ -331,8 +331,9 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     # the surcharge owed and the chance of claiming serve the credit due, the investment and the expected credit
     due = surcharge_credit.surcharge_due(f, sc)
     f.credit_due = surcharge_credit.credits(f, sc, year - 1, due)
-    chance = surcharge_credit.eligibility_chance(f, sc, year, large)
-    invest = surcharge_credit.investment(f, sc, year, chance, due)
+    claim = surcharge_credit.claim_classes(f, sc, large)
+    chance = claim[1][claim[0]]
+    invest = surcharge_credit.investment(f, sc, year, claim, due)
     base = b.investment_per_employee * f.employees
     ratio = invest / np.maximum(base, 1e-9)
     years = sum(sc.region.levels[lv].program_years for lv in LEVELS) / len(LEVELS)  # the mean (whole years)

@@ -52,35 +52,42 @@ def eligible(f: Enterprises, eligibility: str) -> np.ndarray:
     return f.state == CERTIFIED if eligibility == "certified" else f.state >= COOPERATING
 
 
-def eligibility_chance(f: Enterprises, sc: Scenario, year: int, large: np.ndarray | None = None) -> np.ndarray:
-    """Chance a cooperating firm can claim the credit (1, its yearly certification chance, or 0).
+def claim_classes(f: Enterprises, sc: Scenario, large: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm's claim class and each class's chance of claiming the credit: ``(code, chances)``.
 
-    ``large`` is :attr:`Enterprises.large` when the caller has it already.
+    Classes: 0 may not claim, 1 large (claims once certified: its yearly certification chance), 2 certified;
+    a single class of chance 1 when every cooperating firm may claim. The chance takes only these values, so
+    what follows from it alone (the investment response, a ``pow`` per firm) is computed per class and
+    spread with ``values[code]``: the same numbers. ``large`` is :attr:`Enterprises.large` if the caller has it.
     """
-    cr = sc.levers.surcharge_credit
-    if cr.eligibility == "cooperating":
-        return np.ones(f.size)
-    chance = np.where(f.large if large is None else large, sc.behaviour.enterprises.certification_rate, 0.0)
-    chance[f.state == CERTIFIED] = 1.0
-    return chance
+    if sc.levers.surcharge_credit.eligibility == "cooperating":
+        return np.zeros(f.size, np.intp), np.ones(1)
+    code = (f.large if large is None else large).astype(np.intp)
+    code[f.state == CERTIFIED] = 2
+    return code, np.array([0.0, sc.behaviour.enterprises.certification_rate, 1.0])
 
 
-def investment(f: Enterprises, sc: Scenario, year: int, chance: np.ndarray | None = None,
+def eligibility_chance(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
+    """Chance a cooperating firm can claim the credit (1, its yearly certification chance, or 0)."""
+    code, chances = claim_classes(f, sc)
+    return chances[code]
+
+
+def investment(f: Enterprises, sc: Scenario, year: int, claim: tuple[np.ndarray, np.ndarray] | None = None,
                due: np.ndarray | None = None) -> np.ndarray:
     """Qualifying investment per firm if it cooperates this year (yuan), responding to the credit.
 
-    ``chance`` (:func:`eligibility_chance`) and ``due`` (:func:`surcharge_due`) are passed by a caller that
+    ``claim`` (:func:`claim_classes`) and ``due`` (:func:`surcharge_due`) are passed by a caller that
     needs them too (the December decision), so they are computed once.
     """
     b = sc.behaviour.enterprises
     base = b.investment_per_employee * f.employees
     rate = sc.levers.surcharge_credit.rate.at(year)
-    if chance is None:
-        chance = eligibility_chance(f, sc, year)
-    s = np.clip(rate * chance, 0.0, 0.95)
-    wanted = base * np.power(1.0 - s, -b.investment_credit_elasticity)
     if rate <= 1e-9:
         return base
+    code, chances = claim_classes(f, sc) if claim is None else claim
+    s = np.clip(rate * chances, 0.0, 0.95)
+    wanted = base * np.power(1.0 - s, -b.investment_credit_elasticity)[code]
     cap = (surcharge_due(f, sc) if due is None else due) / rate  # beyond it the credit no longer pays at the margin
     return np.where(wanted > cap, np.maximum(base, cap), wanted)
 
