@@ -331,40 +331,65 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     """
     sc, f = w.sc, w.firms
     b = sc.behaviour.enterprises
-    f.credit_due = surcharge_credit.credits(f, sc, year - 1)
-    invest = surcharge_credit.investment(f, sc, year)
-    ratio = invest / np.maximum(b.investment_per_employee * f.employees, 1e-9)
+    state, large = f.state, f.large
+    # the surcharge owed and the chance of claiming serve the credit due, the investment and the expected credit
+    due = surcharge_credit.surcharge_due(f, sc)
+    f.credit_due = surcharge_credit.credits(f, sc, year - 1, due)
+    claim = surcharge_credit.claim_classes(f, sc, large)
+    chance = claim[1][claim[0]]
+    invest = surcharge_credit.investment(f, sc, year, claim, due)
+    base = b.investment_per_employee * f.employees
+    ratio = invest / np.maximum(base, 1e-9)
     years = sum(sc.region.levels[lv].program_years for lv in LEVELS) / len(LEVELS)  # the mean (whole years)
     value = apprenticeship.trainee_value(f, sc, w.usage, ratio, years)
-    base = b.investment_per_employee * f.employees
     # the credit on the programme a firm would run without it (the envelope of its investment choice: the
     # extra investment the credit induces costs at the margin what it brings)
-    credit = surcharge_credit.expected_credit(f, sc, year, base)
-    subsidy = certificate_subsidy.cooperation_value(f, sc, year)
-    nb = (credit + value + subsidy - base) / (f.employees * 100.0)
+    nb = surcharge_credit.expected_credit(f, sc, year, base, chance, due)
+    nb += value  # in place, in the order (credit + value + subsidy - base) / (employees × 100)
+    nb += certificate_subsidy.cooperation_value(f, sc, year)
+    nb -= base
+    nb /= f.employees * 100.0
     n_i = len(sc.region.industries)
+    part_mask = state >= ent.COOPERATING
     staff = f.by_industry(f.employees, n_i)
-    peers = np.divide(f.by_industry(np.where(f.participating, f.employees, 0.0), n_i), staff, out=np.zeros(n_i),
+    peers = np.divide(f.by_industry(np.where(part_mask, f.employees, 0.0), n_i), staff, out=np.zeros(n_i),
                       where=staff > 0)
     hires = np.divide(100.0 * w.market.vacancies, staff, out=np.zeros(n_i), where=staff > 0) \
         if w.market is not None else np.zeros(n_i)
-    large = f.large
-    util = (f.intercept + b.participation_size * large + b.participation_benefit * nb
-            + b.participation_peers * peers[f.industry] + b.participation_hires * hires[f.industry] / 100)
+    # per-industry terms are scaled before they are spread over the records (same products, fewer of them);
+    # intercept + size × large takes two values
+    util = np.where(large, f.intercept + b.participation_size, f.intercept + 0.0)
+    util += b.participation_benefit * nb
+    util += f.spread(b.participation_peers * peers)
+    util += f.spread(b.participation_hires * hires / 100)
     draw = w.draws("december")
-    out = np.flatnonzero(f.state == ent.NONE)
-    joins = out[draw("firm_join", out) < ent.logistic(util[out])]
-    part = np.flatnonzero(f.participating)
-    base_exit = np.where(f.state[part] == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
+    out = np.flatnonzero(state == ent.NONE)
+    joins = out[_below_logistic(draw("firm_join", out), util[out])]
+    part = np.flatnonzero(part_mask)
+    base_exit = np.where(state[part] == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
     exit_p = base_exit * np.exp(-b.participation_benefit * (nb[part] - f.nb_base[part]))
     leaves = part[draw("firm_exit", part) < exit_p]
-    coop = np.flatnonzero((f.state == ent.COOPERATING) & large)
+    coop = np.flatnonzero((state == ent.COOPERATING) & large)
     certify = coop[draw("firm_certify", coop) < b.certification_rate]
     leaving = np.zeros(f.size, bool)
     leaving[leaves] = True
     certify = certify[~leaving[certify]]  # as np.setdiff1d(certify, leaves), in certify's order, without sorting
-    f.state[joins] = ent.COOPERATING
-    f.state[leaves] = ent.NONE
-    f.state[certify] = ent.CERTIFIED
-    f.investment = np.where(f.participating, invest, 0.0)
+    state[joins] = ent.COOPERATING
+    state[leaves] = ent.NONE
+    state[certify] = ent.CERTIFIED
+    f.investment = np.where(state >= ent.COOPERATING, invest, 0.0)
     return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
+
+
+def _below_logistic(u: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Positions where ``u < logistic(x)``, evaluating the logistic only where it can hold.
+
+    Joining is rare (chances well below 1%), and the logistic costs an ``exp`` per firm: no firm's chance
+    exceeds that of the largest ``x`` (the logistic rises with ``x``; the margin covers its last-bit rounding),
+    so only uniforms below it are compared, with the same values as over all firms.
+    """
+    if not x.size:
+        return np.zeros(0, np.int64)
+    top = float(ent.logistic(x.max(keepdims=True))[0])
+    maybe = np.flatnonzero(u < top * (1 + 1e-9))
+    return maybe[u[maybe] < ent.logistic(x[maybe])]

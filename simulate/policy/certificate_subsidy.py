@@ -47,8 +47,10 @@ def _lift(sc: Scenario, year: int) -> tuple[float, float]:
 def training_share(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
     """Share of each firm's employees trained this year."""
     b = sc.behaviour.enterprises
-    base = np.where(f.participating, b.staff_training_participant, b.staff_training_base)
-    return np.minimum(base * _lift(sc, year)[1], 1.0)
+    # two possible shares: lift and cap them once, then pick per firm (the same values as per-firm arithmetic)
+    lift = _lift(sc, year)[1]
+    part, other = min(b.staff_training_participant * lift, 1.0), min(b.staff_training_base * lift, 1.0)
+    return np.where(f.participating, part, other)
 
 
 def subsidy_paid(trained: float, sc: Scenario, year: int) -> float:

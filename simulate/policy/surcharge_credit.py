@@ -52,41 +52,75 @@ def eligible(f: Enterprises, eligibility: str) -> np.ndarray:
     return f.state == CERTIFIED if eligibility == "certified" else f.state >= COOPERATING
 
 
+def claim_classes(f: Enterprises, sc: Scenario, large: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm's claim class and each class's chance of claiming the credit: ``(code, chances)``.
+
+    Classes: 0 may not claim, 1 large (claims once certified: its yearly certification chance), 2 certified;
+    a single class of chance 1 when every cooperating firm may claim. The chance takes only these values, so
+    what follows from it alone (the investment response, a ``pow`` per firm) is computed per class and
+    spread with ``values[code]``: the same numbers. ``large`` is :attr:`Enterprises.large` if the caller has it.
+    """
+    if sc.levers.surcharge_credit.eligibility == "cooperating":
+        return np.zeros(f.size, np.intp), np.ones(1)
+    code = (f.large if large is None else large).astype(np.intp)
+    code[f.state == CERTIFIED] = 2
+    return code, np.array([0.0, sc.behaviour.enterprises.certification_rate, 1.0])
+
+
 def eligibility_chance(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
     """Chance a cooperating firm can claim the credit (1, its yearly certification chance, or 0)."""
-    cr = sc.levers.surcharge_credit
-    if cr.eligibility == "cooperating":
-        return np.ones(f.size)
-    return np.where(f.state == CERTIFIED, 1.0, np.where(f.large, sc.behaviour.enterprises.certification_rate, 0.0))
+    code, chances = claim_classes(f, sc)
+    return chances[code]
 
 
-def investment(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
-    """Qualifying investment per firm if it cooperates this year (yuan), responding to the credit."""
+def investment(f: Enterprises, sc: Scenario, year: int, claim: tuple[np.ndarray, np.ndarray] | None = None,
+               due: np.ndarray | None = None) -> np.ndarray:
+    """Qualifying investment per firm if it cooperates this year (yuan), responding to the credit.
+
+    ``claim`` (:func:`claim_classes`) and ``due`` (:func:`surcharge_due`) are passed by a caller that
+    needs them too (the December decision), so they are computed once.
+    """
     b = sc.behaviour.enterprises
     base = b.investment_per_employee * f.employees
     rate = sc.levers.surcharge_credit.rate.at(year)
-    s = np.clip(rate * eligibility_chance(f, sc, year), 0.0, 0.95)
-    wanted = base * np.power(1.0 - s, -b.investment_credit_elasticity)
     if rate <= 1e-9:
         return base
-    cap = surcharge_due(f, sc) / rate  # beyond it the credit no longer pays at the margin
+    code, chances = claim_classes(f, sc) if claim is None else claim
+    s = np.clip(rate * chances, 0.0, 0.95)
+    wanted = base * np.power(1.0 - s, -b.investment_credit_elasticity)[code]
+    cap = (surcharge_due(f, sc) if due is None else due) / rate  # beyond it the credit no longer pays at the margin
     return np.where(wanted > cap, np.maximum(base, cap), wanted)
 
 
 def investment_ratio(f: Enterprises, sc: Scenario) -> np.ndarray:
-    """This year's investment / the investment without a credit (≥ 1 for cooperating firms, 0 otherwise)."""
-    base = sc.behaviour.enterprises.investment_per_employee * f.employees
-    return np.divide(f.investment, base, out=np.zeros(f.size), where=base > 0)
+    """This year's investment / the investment without a credit (≥ 1 for cooperating firms, 0 otherwise).
+
+    Read-only: April, September and December ask for it with the same investment and staff, so it is kept
+    in ``f.memo`` with the two arrays it came from and computed again only once one is replaced.
+    """
+    per = sc.behaviour.enterprises.investment_per_employee
+    hit = f.memo.get("investment_ratio")
+    if hit is not None and hit[0] is f.investment and hit[1] is f.employees and hit[2] == per:
+        return hit[3]
+    base = per * f.employees
+    ratio = np.divide(f.investment, base, out=np.zeros(f.size), where=base > 0)
+    ratio.flags.writeable = False
+    f.memo["investment_ratio"] = (f.investment, f.employees, per, ratio)
+    return ratio
 
 
-def credits(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
+def credits(f: Enterprises, sc: Scenario, year: int, due: np.ndarray | None = None) -> np.ndarray:
     """January: credit per firm (unweighted yuan) on last year's qualifying investment."""
     cr = sc.levers.surcharge_credit
     ok = eligible(f, cr.eligibility)
-    return np.where(ok, np.minimum(cr.rate.at(year) * f.investment, surcharge_due(f, sc)), 0.0)
+    return np.where(ok, np.minimum(cr.rate.at(year) * f.investment, surcharge_due(f, sc) if due is None else due),
+                    0.0)
 
 
-def expected_credit(f: Enterprises, sc: Scenario, year: int, invest: np.ndarray) -> np.ndarray:
+def expected_credit(f: Enterprises, sc: Scenario, year: int, invest: np.ndarray, chance: np.ndarray | None = None,
+                    due: np.ndarray | None = None) -> np.ndarray:
     """December: the credit a firm expects next year if it cooperates (yuan, for its decision)."""
     rate = sc.levers.surcharge_credit.rate.at(year)
-    return eligibility_chance(f, sc, year) * np.minimum(rate * invest, surcharge_due(f, sc))
+    if chance is None:
+        chance = eligibility_chance(f, sc, year)
+    return chance * np.minimum(rate * invest, surcharge_due(f, sc) if due is None else due)

@@ -34,10 +34,23 @@ STANDARD = 3
 
 
 def capacity(f: Enterprises, sc: Scenario, invest_ratio: np.ndarray, relevance: np.ndarray) -> np.ndarray:
-    """``(R, M)`` bases cooperating firms can host per sub-region and major."""
-    per = sc.behaviour.enterprises.bases_per_firm * invest_ratio * f.participating
-    cap_ri = f.by_block(per, len(sc.region.subregions), len(sc.region.industries))
-    return cap_ri @ major_columns(relevance).T
+    """``(R, M)`` bases cooperating firms can host per sub-region and major.
+
+    April's plans and December's building ask with the same firms (participation changes after the
+    December building): the result is kept in ``f.memo`` (read-only) with what it was computed from.
+    """
+    shape = (len(sc.region.subregions), len(sc.region.industries))
+    per_firm = sc.behaviour.enterprises.bases_per_firm
+    hit = f.memo.get("base_capacity")
+    if (hit is not None and hit[0] is invest_ratio and hit[1] is relevance and hit[2] == (per_firm, shape)
+            and np.array_equal(hit[3], f.state)):
+        return hit[4]
+    per = per_firm * invest_ratio * f.participating
+    cap = f.by_block(per, *shape) @ major_columns(relevance).T
+    if not invest_ratio.flags.writeable:  # :func:`investment_ratio`'s kept array: no one writes into it
+        cap.flags.writeable = False
+        f.memo["base_capacity"] = (invest_ratio, relevance, (per_firm, shape), f.state.copy(), cap)
+    return cap
 
 
 def build(bases: np.ndarray, offers: np.ndarray, target: float, funded_share: np.ndarray, cap_rm: np.ndarray,
@@ -50,7 +63,14 @@ def build(bases: np.ndarray, offers: np.ndarray, target: float, funded_share: np
     group = (subregion.astype(np.int64)[:, None] * n_m + np.arange(n_m)[None, :]).ravel()
     used = np.bincount(group, weights=kept.ravel(), minlength=cap_rm.size)
     free = np.maximum(cap_rm.ravel() - used, 0.0)
-    hosted = fill(free, affordable.ravel(), group).reshape(n_s, n_m)
+    # few school-majors can afford new bases: only they ask. fill gives cells that want nothing nothing and
+    # ranks the others by group, remainder and cell order, so the split is the one over all cells (a single
+    # group ranks with argpartition, whose ties depend on the cells passed: it gets them all)
+    asks = np.flatnonzero(affordable) if cap_rm.size > 1 else np.arange(affordable.size)
+    hosted = np.zeros(n_s * n_m, np.int64)
+    if asks.size:
+        hosted[asks] = fill(free, affordable.reshape(-1)[asks], group[asks])
+    hosted = hosted.reshape(n_s, n_m)
     own = np.floor((affordable - hosted) * own_share + u_school[:n_s, None]).astype(np.int64)
     return kept + hosted + np.minimum(own, affordable - hosted)
 

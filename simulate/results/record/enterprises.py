@@ -24,11 +24,21 @@ def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     n_r = len(sc.region.subregions)
     b = sc.behaviour.enterprises
     part, large = f.participating, f.large
-    wgt, staff = f.weight, f.weight * f.employees
-    ratio = surcharge_credit.investment_ratio(f, sc)
-    trained = staff * training_share(f, sc, y)
-    by_r = f.by_subregion([wgt, wgt * part, wgt * (f.state == CERTIFIED), wgt * large, wgt * (part & large), staff,
-                           trained, staff * part * ratio * (b.seats_per_100_staff / 100), wgt * f.investment], n_r)
+    # the nine quantities summed by sub-region are written as rows of one array, summed in one reduceat
+    rows = np.empty((9, f.size))
+    wgt, staff = f.weight, rows[5]
+    rows[0] = wgt
+    np.multiply(wgt, part, out=rows[1])
+    np.multiply(wgt, f.state == CERTIFIED, out=rows[2])
+    np.multiply(wgt, large, out=rows[3])
+    np.multiply(wgt, part & large, out=rows[4])
+    np.multiply(wgt, f.employees, out=staff)
+    np.multiply(staff, training_share(f, sc, y), out=rows[6])  # trained
+    seats = np.multiply(staff, part, out=rows[7])
+    seats *= surcharge_credit.investment_ratio(f, sc)
+    seats *= b.seats_per_100_staff / 100
+    np.multiply(wgt, f.investment, out=rows[8])
+    by_r = f.by_subregion(rows, n_r)
     by_r = np.vstack([by_r, by_r.sum(axis=0)])
     firms_r, part_r, cert_r, large_r, part_large_r, staff_r, trained_r, seats_r, invest_r = by_r.T
     rec.region_vector(y, "participating_enterprises", part_r)
