@@ -276,9 +276,7 @@ def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np
     peers = np.full(n_i, target)
     for _ in range(3):  # peers (staff-weighted participation by industry) and intercept as a fixed point
         util = own + b.participation_peers * peers[f.industry]
-        f.intercept = _stationary_intercept(util, f.weight, exit_p, target)
-        j = logistic(f.intercept + util)
-        p_part = j / (j + exit_p)
+        f.intercept, p_part = _stationary_intercept(util, f.weight, exit_p, target)
         peers = np.divide(f.by_industry(p_part * f.employees, n_i), staff, out=np.zeros(n_i), where=staff > 0)
     part = r.random(f.size) < p_part
     f.state[:] = np.where(part, COOPERATING, 0)
@@ -292,15 +290,24 @@ def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np
     return usage
 
 
-def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarray, target: float) -> float:
-    """Intercept ``a`` with Σw·j/(j+e) = target·Σw, j = logistic(a + util) (Newton on a monotone function)."""
+def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarray,
+                          target: float) -> tuple[float, np.ndarray]:
+    """Intercept ``a`` with Σw·j/(j+e) = target·Σw, j = logistic(a + util) (Newton on a monotone function).
+
+    Returns ``a`` and the firms' stationary participation j/(j+e) at ``a``: the last Newton step has
+    computed it already, so the caller need not evaluate the logistic over all firms once more.
+    """
     if target <= 0:
-        return -40.0
+        a = -40.0
+        j = logistic(a + util)
+        return a, j / (j + exit_p)
     total = float(weight.sum())
     a = float(np.log(target / (1 - target)) - np.median(util))
+    at_a = None
     for _ in range(30):
         j = logistic(a + util)
         p = j / (j + exit_p)
+        at_a = p
         gap = float((weight * p).sum()) / total - target
         if abs(gap) < 1e-7 * target:
             break
@@ -308,7 +315,11 @@ def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarr
         if slope <= 0:
             break
         a -= max(min(gap / slope, 5.0), -5.0)
-    return a
+        at_a = None
+    if at_a is None:  # 30 steps without convergence: p belongs to the previous a
+        j = logistic(a + util)
+        at_a = j / (j + exit_p)
+    return a, at_a
 
 
 def group_sum(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
