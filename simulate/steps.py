@@ -104,13 +104,15 @@ def plan_april(w: World) -> None:
     """April: small schools merge; each school sets September's plan per major from the market, within capacity."""
     sc, y, s = w.sc, w.year, w.schools
     merged = np.zeros((0, 2), np.int64)
+    in_school = w.in_school()
     if y > sc.base_year:
         mins = np.asarray(sc.behaviour.institutions.merger_min_intake.as_tuple()) * sc.scale
-        merged = merger_pairs(s, mins, w.in_school())
+        merged = merger_pairs(s, mins, in_school)
         if merged.size:
             _merge(w, merged)
+            in_school = w.in_school()  # students moved to the host schools
     ft = w.staff.fulltime
-    cont = w.in_school() - w.students[np.arange(s.n), :, w.final_grade, :].reshape(s.n, -1).sum(axis=1)
+    cont = in_school - w.students[np.arange(s.n), :, w.final_grade, :].reshape(s.n, -1).sum(axis=1)
     by_teachers = ft * w.base_ratio * sc.behaviour.teachers.max_ratio_factor
     room = np.where(s.active, np.maximum(np.floor(by_teachers) - cont, 0), 0)
     f = w.firms

@@ -114,7 +114,7 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
     schools = synthesise_schools(sc, streams.get(y0, "synthesis", "schools"))
     n_s, n_m = schools.offers.shape
     n_g = max(sc.region.levels[lv].program_years for lv in LEVELS)
-    years = np.array([sc.region.levels[LEVELS[lv]].program_years for lv in schools.level])
+    years = _per_level(sc, "program_years")[schools.level]
     final_grade = years - 1
     students = _synthesise_students(sc, schools, n_g, years, streams.get(y0, "synthesis", "students"))
     schools.plan[:] = students[:, :, 0, 0]
@@ -133,7 +133,7 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
                                          schools.offers.astype(float))
     firms = synthesise_enterprises(sc, streams.get(y0, "synthesis", "firms"))
     teachers = _synthesise_teachers(sc, schools, students, streams.get(y0, "synthesis", "teachers"))
-    ratio = np.array([sc.region.levels[LEVELS[lv]].student_teacher_ratio for lv in schools.level])
+    ratio = _per_level(sc, "student_teacher_ratio")[schools.level]
     rule = sc.levers.teacher_practice
     months = teachers.practice_months(rule.window_years, y0 % WINDOW)
     usage = _align_enterprises(sc, firms, students, streams.get(y0, "synthesis", "participation"))
@@ -147,6 +147,14 @@ def build_world(sc: Scenario, seed: int, replication: int = 0) -> World:
         staff=tally(teachers, n_s, months, rule.months_required, rule.window_years), months=months,
         operations_std=operations_standard(sc), development_std=development_standard(sc), usage=usage,
     )
+
+
+def _per_level(sc: Scenario, name: str) -> np.ndarray:
+    """``(L,)`` a level parameter of the region, in :data:`LEVELS` order (index it by the schools' levels).
+
+    The same values as a list over the schools, without a Python loop over hundreds of schools.
+    """
+    return np.array([getattr(sc.region.levels[lv], name) for lv in LEVELS])
 
 
 def _synthesise_students(sc: Scenario, schools: Schools, n_g: int, years: np.ndarray,
@@ -195,23 +203,23 @@ def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray, r
     Specialty and dual-qualified shares, ages, practice histories spread over the rule's window.
     """
     region, bt = sc.region, sc.behaviour.teachers
-    stock = [region.levels[LEVELS[lv]] for lv in schools.level]
-    ratio = np.array([s.student_teacher_ratio for s in stock])
+    ratio = _per_level(sc, "student_teacher_ratio")[schools.level]
     in_school = students.sum(axis=(1, 2, 3))
     ft = np.rint(in_school / ratio).astype(np.int64)
-    prof_share = np.array([s.professional_teacher_share for s in stock])
-    dual_share = np.array([s.dual_qualified_share for s in stock])
+    prof_share = _per_level(sc, "professional_teacher_share")[schools.level]
+    dual_share = _per_level(sc, "dual_qualified_share")[schools.level]
     for ri, sub in enumerate(region.subregions):  # sub-regions' own dual-qualified shares
         for li, lv in enumerate(LEVELS):
             over = sub.levels.get(lv)
             if over is not None and over.dual_qualified_share is not None:
                 dual_share[(schools.level == li) & (schools.subregion == ri)] = over.dual_qualified_share
-    pt_share = np.array([s.part_time_share for s in stock])
+    pt_share = _per_level(sc, "part_time_share")[schools.level]
     t = Teachers.empty(int(ft.sum() * 1.15) + 64)
     school = np.repeat(np.arange(schools.n, dtype=np.int32), ft)
     n = school.size
-    prof = r.random(n) < prof_share[school]
-    dual = prof & (r.random(n) < dual_share[school])
+    # np.repeat of the per-school shares: the same array as gathering them through `school`, sequentially
+    prof = r.random(n) < np.repeat(prof_share, ft)
+    dual = prof & (r.random(n) < np.repeat(dual_share, ft))
     female = r.random(n) < bt.female_share
     retire = np.where(female, bt.retirement_age_female.at(sc.base_year), bt.retirement_age_male.at(sc.base_year))
     age = np.floor(bt.entry_age + r.random(n) * (retire - bt.entry_age)).astype(np.int16)
@@ -224,8 +232,8 @@ def _synthesise_teachers(sc: Scenario, schools: Schools, students: np.ndarray, r
     # the window, the years spread evenly over it (so compliance lapses gradually, not all at once)
     when = (sc.base_year - 1 - r.integers(0, window, n)) % WINDOW
     some = ~dual & prof & (r.random(n) < bt.initial_practice_share)
-    t.practice[when[dual], slots[dual]] = min(rule.months_required, 127)
-    t.practice[when[some], slots[some]] = min(rule.months_required, 127)
+    for met in (np.flatnonzero(dual), np.flatnonzero(some)):  # indices once: masks would be applied twice
+        t.practice[when[met], slots[met]] = min(rule.months_required, 127)
     t.early_practice[slots] = np.where(dual | some, rule.months_required, 0)
     prof_count = np.bincount(school[prof], minlength=schools.n)
     pt = r.binomial(prof_count, np.clip(pt_share, 0, 1))
@@ -276,9 +284,7 @@ def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np
     peers = np.full(n_i, target)
     for _ in range(3):  # peers (staff-weighted participation by industry) and intercept as a fixed point
         util = own + b.participation_peers * peers[f.industry]
-        f.intercept = _stationary_intercept(util, f.weight, exit_p, target)
-        j = logistic(f.intercept + util)
-        p_part = j / (j + exit_p)
+        f.intercept, p_part = _stationary_intercept(util, f.weight, exit_p, target)
         peers = np.divide(f.by_industry(p_part * f.employees, n_i), staff, out=np.zeros(n_i), where=staff > 0)
     part = r.random(f.size) < p_part
     f.state[:] = np.where(part, COOPERATING, 0)
@@ -292,15 +298,24 @@ def _align_enterprises(sc: Scenario, f: Enterprises, students: np.ndarray, r: np
     return usage
 
 
-def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarray, target: float) -> float:
-    """Intercept ``a`` with Σw·j/(j+e) = target·Σw, j = logistic(a + util) (Newton on a monotone function)."""
+def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarray,
+                          target: float) -> tuple[float, np.ndarray]:
+    """Intercept ``a`` with Σw·j/(j+e) = target·Σw, j = logistic(a + util) (Newton on a monotone function).
+
+    Returns ``a`` and the firms' stationary participation j/(j+e) at ``a``: the last Newton step has
+    computed it already, so the caller need not evaluate the logistic over all firms once more.
+    """
     if target <= 0:
-        return -40.0
+        a = -40.0
+        j = logistic(a + util)
+        return a, j / (j + exit_p)
     total = float(weight.sum())
     a = float(np.log(target / (1 - target)) - np.median(util))
+    at_a = None
     for _ in range(30):
         j = logistic(a + util)
         p = j / (j + exit_p)
+        at_a = p
         gap = float((weight * p).sum()) / total - target
         if abs(gap) < 1e-7 * target:
             break
@@ -308,7 +323,11 @@ def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarr
         if slope <= 0:
             break
         a -= max(min(gap / slope, 5.0), -5.0)
-    return a
+        at_a = None
+    if at_a is None:  # 30 steps without convergence: p belongs to the previous a
+        j = logistic(a + util)
+        at_a = j / (j + exit_p)
+    return a, at_a
 
 
 def group_sum(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:

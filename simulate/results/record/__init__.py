@@ -45,7 +45,11 @@ def record_year(rec: Recorder, w: World) -> None:
     for m in chosen:
         cols.update(m.columns(w))
     names = list(cols)
-    summed = rec.sum_lr(np.column_stack([np.asarray(cols[n], float) for n in names]))
+    # columns written into one float table: the same table as column_stack of float copies, without the copies
+    table = np.empty((w.schools.n, len(names)))
+    for i, name in enumerate(names):
+        table[:, i] = cols[name]
+    summed = rec.sum_lr(table)
     g = {name: summed[:, :, i] for i, name in enumerate(names)}
     for m in chosen:
         m.emit(rec, w, g)

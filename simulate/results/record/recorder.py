@@ -128,7 +128,8 @@ class Recorder:
 
     def ratio(self, year: int, indicator: str, num: np.ndarray, den: np.ndarray) -> None:
         """Record num/den per cell (NaN where the denominator is zero)."""
-        shape = np.shape(num) if np.shape(num) == np.shape(den) else np.broadcast_shapes(np.shape(num), np.shape(den))
+        num, den = np.asarray(num), np.asarray(den)  # .shape of arrays: np.shape is a Python call, 255 ratios a run
+        shape = num.shape if num.shape == den.shape else np.broadcast_shapes(num.shape, den.shape)
         out = np.full(shape, np.nan)
         self.grid(year, indicator, np.divide(num, den, out=out, where=den > 0))
 
