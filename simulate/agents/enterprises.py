@@ -59,6 +59,13 @@ class Enterprises:
     block_starts: np.ndarray | None = field(default=None, repr=False)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # ``memo`` keys its values by the identity of ``employees`` and ``investment``: an array assigned to
+        # either is made read-only, so writing into it in place (which would leave a stale memo) raises
+        if name in ("employees", "investment") and isinstance(value, np.ndarray):
+            value.flags.writeable = False
+        object.__setattr__(self, name, value)
+
     @property
     def size(self) -> int:
         """Number of records."""
