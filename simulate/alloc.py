@@ -23,7 +23,7 @@ def largest_remainder(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
     raw = np.divide(w * total[:, None], s, out=np.zeros_like(w), where=s > 0)
     base = np.floor(raw).astype(np.int64)
     short = np.where(s[:, 0] > 0, total - base.sum(axis=1), 0)
-    if short.any():
+    if np.count_nonzero(short):
         frac = raw - base
         rank = np.argsort(np.argsort(-frac, axis=1, kind="stable"), axis=1, kind="stable")
         base += rank < short[:, None]

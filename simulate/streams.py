@@ -126,51 +126,92 @@ def binomial(n: np.ndarray, p: np.ndarray | float, u: np.ndarray) -> np.ndarray:
 
 
 def _invert(n: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """:func:`binomial` for flat arrays of non-empty cells."""
+    """:func:`binomial` for flat arrays of non-empty cells.
+
+    The arrays are small (hundreds to a few thousand cells) and this runs ~8 times a simulated year, so the cost
+    is the number of numpy calls, not their size: index arrays are taken once (``take``, not repeated boolean
+    masks), ``minimum``/``maximum`` stand for ``clip`` (same values, less wrapper overhead) and the exact
+    small-variance inversion sums its terms in blocks (:func:`_invert_small`).
+    """
     flip = p > 0.5  # invert the smaller tail: n − Bin(n, 1 − p) at 1 − u keeps the draw rising in u
-    flipped = bool(flip.any())
+    flipped = np.count_nonzero(flip) > 0  # count_nonzero: a third of .any()'s call overhead
     if flipped:
         p = np.where(flip, 1.0 - p, p)
         u = np.where(flip, 1.0 - u, u)
-    out = np.zeros(n.size, np.int64)
     var = n * p * (1.0 - p)
     big = var >= 2.0
-    if big.any():
-        nb, pb = n[big], p[big]
-        z = ndtri(np.clip(u[big], 1e-12, 1 - 1e-12))
-        sd = np.sqrt(var[big])
-        q = nb * pb + sd * z + (1.0 - 2.0 * pb) * (z * z - 1.0) / 6.0  # Cornish–Fisher with skewness
-        out[big] = np.clip(np.floor(q + 0.5), 0, nb).astype(np.int64)
-    small = np.flatnonzero(~big & (n > 0) & (p > 0))
-    if small.size:
-        ns, ps, us = n[small], p[small], u[small]
-        ratio = ps / (1.0 - ps)
-        mass = np.power(1.0 - ps, ns)  # P(X = 0)
-        cdf = mass.copy()
-        x = (us > cdf).astype(np.int64)
-        # cells whose cdf has passed their uniform count no further terms: every 4 terms the loop keeps only
-        # the others (`left`: their positions among the small cells; their counts are written back)
-        left, nl, xl = None, ns, x
-        for k in range(1, int(ns.max()) + 1):  # variance below 2: ends within a few steps
-            if k % 4 == 0:
-                going = np.flatnonzero(us > cdf)
-                if not going.size:
-                    break
-                if going.size < us.size:
-                    if left is None:
-                        left = going
-                    else:
-                        x[left] = xl
-                        left = left[going]
-                    nl, ratio, us, mass, cdf, xl = (a[going] for a in (nl, ratio, us, mass, cdf, xl))
-            mass *= (nl - k + 1) * ratio / k
-            cdf += mass
-            xl += us > cdf
-        if left is None:
-            x = xl
-        else:
-            x[left] = xl
-        out[small] = np.minimum(x, ns)
+    hit = np.flatnonzero(big)
+    if hit.size == n.size:  # every cell takes the normal quantile: no gathers
+        out = _cornish_fisher(n, p, u, var)
+    else:
+        out = np.zeros(n.size, np.int64)
+        if hit.size:
+            out[hit] = _cornish_fisher(n.take(hit), p.take(hit), u.take(hit), var.take(hit))
+        small = np.flatnonzero(~big & (n > 0) & (p > 0))
+        if small.size:
+            ns = n.take(small)
+            out[small] = np.minimum(_invert_small(ns, p.take(small), u.take(small)), ns)
     if flipped:
         out = np.where(flip, n - out, out)
     return out
+
+
+def _cornish_fisher(n: np.ndarray, p: np.ndarray, u: np.ndarray, var: np.ndarray) -> np.ndarray:
+    """The Cornish–Fisher quantile (normal with the skewness term) for cells with variance ``var`` ≥ 2."""
+    z = ndtri(np.minimum(np.maximum(u, 1e-12), 1 - 1e-12))
+    sd = np.sqrt(var)
+    q = n * p + sd * z + (1.0 - 2.0 * p) * (z * z - 1.0) / 6.0
+    return np.minimum(np.maximum(np.floor(q + 0.5), 0), n).astype(np.int64)
+
+
+_BLOCK = 6
+"""Terms of the small-variance inversion per pass: with variance below 2 most cells end within them."""
+
+
+def _invert_small(n: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Exact inversion of cells with variance below 2: the number of terms ``cdf_k`` (k = 0 … n − 1) below ``u``.
+
+    ``mass_k = mass_{k−1} · (n − k + 1)·r/k`` with r = p/(1 − p) and ``mass_0 = (1 − p)^n``, and ``cdf_k = cdf_{k−1}
+    + mass_k``, each cell in its own sequence (the same operations, in the same order, as summing term by term).
+    The cdf never falls, so the count is the first term that reaches ``u``, or n if none of the first n does:
+    terms from k = n on are never needed (a Bernoulli cell needs only ``cdf_0``). A block of terms computes its
+    factors in one 2-D expression, then two in-place row operations per term and one comparison per block
+    (``cumprod``/``cumsum`` along an axis are far slower on these shapes); cells still below ``u`` after a block
+    that need more terms go on to the next one.
+    """
+    q = 1.0 - p
+    ratio = p / q
+    mass = np.power(q, n)  # P(X = 0)
+    top = int(n.max()) - 1  # the last term any cell needs
+    if top < 1:
+        return (u > mass).astype(np.int64)
+    left = None  # positions of the cells still counting, once some have stopped
+    nl, rl, ul, ml, cl = n, ratio, u, mass, mass
+    k0 = 1
+    while True:
+        n_k = min(_BLOCK, top + 1 - k0)
+        k = np.arange(k0, k0 + n_k)[:, None]
+        masses = (nl - k + 1) * rl / k  # the factors of terms k0 … k0 + n_k − 1, then (in place) their masses
+        cdf = np.empty((n_k + 1, nl.size))  # row 0: the cdf before the block (counted in the first block only)
+        cdf[0] = cl
+        np.multiply(ml, masses[0], out=masses[0])
+        for j in range(n_k):
+            if j:
+                np.multiply(masses[j - 1], masses[j], out=masses[j])
+            np.add(cdf[j], masses[j], out=cdf[j + 1])
+        below = ul > cdf
+        if left is None:
+            x = below.sum(axis=0)
+        else:
+            x[left] += below[1:].sum(axis=0)
+        k0 += n_k
+        if k0 > top:
+            return x
+        going = np.flatnonzero(below[-1])
+        if going.size:  # only cells with terms left (k0 < n) count on
+            going = going[nl[going] > k0]
+        if not going.size:
+            return x
+        left = going if left is None else left[going]
+        nl, rl, ul = nl[going], rl[going], ul[going]
+        ml, cl = masses[-1][going], cdf[-1][going]

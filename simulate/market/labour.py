@@ -200,18 +200,21 @@ def _fill_pairs(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.
     and the last units go by weight, then row, within each column.
     """
     left = np.minimum(np.asarray(total, np.int64), np.bincount(col, weights=cap, minlength=n_cols).astype(np.int64))
-    out = np.zeros_like(cap)
+    room = cap.copy()  # kept instead of the filled amount (cap − room): one subtraction less per pass
     for _ in range(6):
-        if not left.any():
+        if not np.count_nonzero(left):  # count_nonzero: a third of .any()'s call overhead, twice a pass
             break
-        room = cap - out
         w = np.where(room > 0, weight, 0.0)
         ws = np.bincount(col, weights=w, minlength=n_cols)[col]
         raw = np.divide(w * left[col], ws, out=np.zeros(w.shape), where=ws > 0)
         take = np.minimum(np.floor(raw + 1e-9).astype(np.int64), room)
-        out += take
-        left = left - np.bincount(col, weights=take, minlength=n_cols).astype(np.int64)
-    if left.any():  # a few units left: one each to the cells with most weight and room
+        taken = np.bincount(col, weights=take, minlength=n_cols).astype(np.int64)
+        if not np.count_nonzero(taken):  # nothing moved: every further pass would compute the same nothing
+            break
+        room -= take
+        left = left - taken
+    out = cap - room
+    if np.count_nonzero(left):  # a few units left: one each to the cells with most weight and room
         free = np.flatnonzero(cap > out)
         c = col[free]
         order = np.lexsort((-(weight[free] + 1.0), c))  # by column, then weight (descending), then row
