@@ -73,17 +73,20 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
     st = w.staff
     n = s.n
     months = t.practice_months(rule.window_years - 1, (y - 1) % tch.WINDOW)  # the window before this summer
-    practice = teacher_practice.practice_need(t, months, rule.months_required, rule.enforcement.at(y), n)
-    courses = teacher_practice.certification_need(t, months, rule.months_required, bt.certification_rate, n)
+    full = t.active & ~t.part_time
+    specialty = full & t.professional  # t.specialty, shared by the two practice counts (one pass fewer each)
+    practice = teacher_practice.practice_need(t, months, rule.months_required, rule.enforcement.at(y), n, specialty)
+    courses = teacher_practice.certification_need(t, months, rule.months_required, bt.certification_rate, n,
+                                                  specialty)
     new_pt = part_time.wanted(sc.levers.part_time_target.at(y), st.professional, st.part_time)
     new_bases = training_bases.need(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(y))
     desired = np.ceil(in_school / w.base_ratio)
-    full = t.active & ~t.part_time
     # whole retirement ages by sex: floor(where(female, f, m)) without a per-teacher float array
     whole_f, whole_m = np.floor(bt.retirement_age_female.at(y)), np.floor(bt.retirement_age_male.at(y))
     old_f, old_m = tch.at_least(t.age, whole_f), tch.at_least(t.age, whole_m)
     old = old_f if whole_f == whole_m else (t.female & old_f) | (~t.female & old_m)
-    retiring = t.per_school(full & old, n)
+    old &= full  # (old_f is never used again: the in-place form saves an array)
+    retiring = t.per_school(old, n)
     leaving = retiring + bt.attrition_rate * (st.fulltime - retiring)  # this December's expected exits
     # posts freed by leavers are refilled within the staffing quota (编制): committed like salaries
     replaced = np.minimum(leaving, np.maximum(desired - st.fulltime + leaving, 0))

@@ -86,10 +86,26 @@ def posts_offered(f: Enterprises, sc: Scenario, year: int, specialty_teachers: f
     return PracticePosts(firm_posts=firm, public_posts=public, covered_staff=float(staff.sum()))
 
 
-def needing(t: Teachers, months: np.ndarray, months_required: int) -> np.ndarray:
-    """Specialty teachers short of the rule in the window, or new teachers short of their first-years months."""
-    new_short = (t.service < 3) & (t.early_practice < months_required)
-    return t.specialty & ((months < months_required) | new_short)
+def needing(t: Teachers, months: np.ndarray, months_required: int, specialty: np.ndarray | None = None) -> np.ndarray:
+    """Specialty teachers short of the rule in the window, or new teachers short of their first-years months.
+
+    Args:
+        specialty: :attr:`Teachers.specialty`, if the caller has it (January shares it with other counts).
+    """
+    need = t.service < 3
+    need &= t.early_practice < months_required  # new and short of the first-years months
+    need |= months < months_required
+    need &= t.specialty if specialty is None else specialty
+    return need
+
+
+def candidates(t: Teachers, months: np.ndarray, months_required: int,
+               specialty: np.ndarray | None = None) -> np.ndarray:
+    """Specialty teachers not yet dual-qualified who meet the practice rule: who may be certified."""
+    cand = months >= months_required
+    cand &= t.specialty if specialty is None else specialty
+    cand &= ~t.dual
+    return cand
 
 
 def place(t: Teachers, months: np.ndarray, months_required: int, enforcement: float, funded_share: np.ndarray,
@@ -122,7 +138,7 @@ def place(t: Teachers, months: np.ndarray, months_required: int, enforcement: fl
 def certify(t: Teachers, months: np.ndarray, months_required: int, rate: float, funded_share: np.ndarray,
             draw: Draw) -> np.ndarray:
     """December certification (双师型认定) of practice-compliant specialty teachers; returns their slots."""
-    cand = np.flatnonzero(t.specialty & ~t.dual & (months >= months_required))
+    cand = np.flatnonzero(candidates(t, months, months_required))
     chance = rate * funded_share  # per school, gathered below (the same products as per teacher)
     won = cand[draw("certification", t.uid[cand]) < chance[t.school[cand]]]
     t.dual[won] = True
@@ -130,14 +146,12 @@ def certify(t: Teachers, months: np.ndarray, months_required: int, rate: float, 
 
 
 def practice_need(t: Teachers, months: np.ndarray, months_required: int, enforcement: float,
-                  n_schools: int) -> np.ndarray:
+                  n_schools: int, specialty: np.ndarray | None = None) -> np.ndarray:
     """January: teachers per school the rule would send to practice this year (for the school budget)."""
-    need = needing(t, months, months_required)
-    return enforcement * t.per_school(need, n_schools)
+    return enforcement * t.per_school(needing(t, months, months_required, specialty), n_schools)
 
 
 def certification_need(t: Teachers, months: np.ndarray, months_required: int, rate: float,
-                       n_schools: int) -> np.ndarray:
+                       n_schools: int, specialty: np.ndarray | None = None) -> np.ndarray:
     """January: expected certification courses per school this year (candidates × rate)."""
-    cand = t.specialty & ~t.dual & (months >= months_required)
-    return rate * t.per_school(cand, n_schools)
+    return rate * t.per_school(candidates(t, months, months_required, specialty), n_schools)
