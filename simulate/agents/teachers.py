@@ -254,7 +254,7 @@ def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, b
     leave = quit_years(year + 1, bt.attrition_rate, draw("quit_lifetime", uid))
     slots = t.add(school, prof, part_time=False, dual=dual, female=female, age=age, from_industry=industry, uid=uid,
                   quit_year=leave)
-    t.practice[year % WINDOW, slots[industry]] = min(months_required, 127)
+    t.practice[year % WINDOW][slots[industry]] = min(months_required, 127)  # through the row: a faster 1-D scatter
     t.early_practice[slots[industry]] = months_required  # their enterprise years meet the new-teacher rule
     return slots
 

@@ -129,7 +129,7 @@ def place(t: Teachers, months: np.ndarray, months_required: int, enforcement: fl
         priority = np.where(t.dual[seekers] & (t.service[seekers] >= 3), 1.0, 0.0) + draw("lot", t.uid[seekers])
         # the partition scrambles the slots: sort them back (without it they stay in slot order)
         seekers = np.sort(seekers[np.argpartition(priority, n_posts)[:n_posts]]) if n_posts > 0 else seekers[:0]
-    t.practice[year_slot, seekers] = min(months_per_post, 127)
+    t.practice[year_slot][seekers] = min(months_per_post, 127)  # through the row: a 1-D scatter is faster
     early = seekers[t.service[seekers] < 3]
     t.early_practice[early] += months_per_post
     return seekers
