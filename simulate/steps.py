@@ -242,11 +242,15 @@ def enrol_september(w: World) -> None:
     external = external_applicants(sc, y)
     plan = w.flows.planning.plan
     entrants = np.zeros_like(plan)
+    # schools are synthesised level by level: each level is then one run of rows, taken as a slice (a view)
+    # rather than gathered and scattered through its indices (same rows in the same order)
+    by_level = s.level.size < 2 or np.count_nonzero(s.level[1:] < s.level[:-1]) == 0
+    bounds = np.searchsorted(s.level, np.arange(len(LEVELS) + 1)) if by_level else None
     for li in range(len(LEVELS)):
-        idx = np.flatnonzero(s.level == li)
+        rows = slice(bounds[li], bounds[li + 1]) if by_level else np.flatnonzero(s.level == li)
         applicants = int(external[li]) + int(w.progressed_into[li])
-        cap = plan[idx]
-        entrants[idx] = fill(np.array([applicants]), cap.ravel(), np.zeros(cap.size, np.int64)).reshape(cap.shape)
+        cap = plan[rows]
+        entrants[rows] = fill(np.array([applicants]), cap.ravel(), np.zeros(cap.size, np.int64)).reshape(cap.shape)
     s.entrants = entrants.sum(axis=1)
     if y == sc.base_year:
         s.base_entrants = s.entrants.copy()

@@ -197,12 +197,18 @@ def grow(e: Enterprises, revenue_growth: np.ndarray, elasticity: np.ndarray, noi
         Employees per firm before growth (for the growth part of demand).
     """
     before = e.employees  # replaced below, not written into: it is the copy to return
-    g = e.spread(revenue_growth) + noise * rng.standard_normal(e.industry.size)
+    # g = spread + noise × shock, built in the shocks' own buffer: float addition and multiplication commute,
+    # so noise × shock + spread has the same bits, without two temporaries
+    g = rng.standard_normal(e.industry.size)
+    g *= noise
+    g += e.spread(revenue_growth)
     np.maximum(g, -0.9, out=g)
     e.revenue *= 1.0 + g
-    factor = e.spread(elasticity) * g
+    factor = e.spread(elasticity)  # a fresh array (np.repeat or a gather): scaled in place
+    factor *= g
     factor += 1.0
-    e.employees = before * np.maximum(factor, 0.1, out=factor)
+    np.maximum(factor, 0.1, out=factor)
+    e.employees = np.multiply(before, factor, out=factor)
     return before
 
 
