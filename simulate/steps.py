@@ -260,8 +260,13 @@ def enrol_september(w: World) -> None:
     sought = apprenticeship.sought_places(entrants, sc.levers.apprenticeship_share.at(y), minimum)
     jt = apprenticeship.place(entrants, sought, seats, w.relevance, s.subregion)
     joint = jt.joint
-    u = w.uniform("september", "apprentices", joint.size).reshape(joint.shape)
-    appr = np.minimum(np.floor(joint * inst.apprenticeship_of_joint + u), joint).astype(np.int64)
+    # a cell without joint entrants has no apprentices (floor(0 × share + u) = 0 for u < 1): the keyed uniforms
+    # are drawn for the others only, each the value it has among all cells
+    some = np.flatnonzero(joint)
+    appr = np.zeros(joint.shape, np.int64)
+    js = joint.reshape(-1)[some]
+    u = w.draws("september")("apprentices", some)
+    appr.reshape(-1)[some] = np.minimum(np.floor(js * inst.apprenticeship_of_joint + u), js)
     w.students[:, :, 0, 0] = entrants - joint
     w.students[:, :, 0, 1] = joint - appr
     w.students[:, :, 0, 2] = appr
@@ -332,7 +337,10 @@ def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) 
     s.bases = training_bases.build(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(w.year),
                                    funded_share, cap_rm, s.subregion, lost, w.uniform("december", "bases_round", s.n),
                                    inst.own_base_share)
-    coop_r = np.bincount(f.subregion, weights=f.weight * f.participating, minlength=n_r)
+    # bincount adds each bin's weights one by one in record order; the non-participants' terms are +0.0, which
+    # leave a running sum unchanged, so summing the participants alone gives the same bits
+    who = f.participants()
+    coop_r = np.bincount(f.subregion[who], weights=f.weight[who], minlength=n_r)
     partners = inst_mod.partner_firms(coop_r, s.active, s.subregion)
     c = w.consortia
     ended = binomial(c.memberships, inst.consortium_dissolution_rate, draw("consortia_ended", np.arange(s.n)))
@@ -376,10 +384,11 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     nb -= base
     nb /= f.employees * 100.0
     n_i = len(sc.region.industries)
-    part_mask = state >= ent.COOPERATING
+    part = f.participants()
     staff = f.by_industry(f.employees, n_i)
-    peers = np.divide(f.by_industry(np.where(part_mask, f.employees, 0.0), n_i), staff, out=np.zeros(n_i),
-                      where=staff > 0)
+    part_staff = np.zeros(f.size)  # participants' staff, zero elsewhere (a where over every firm costs ~5×)
+    part_staff[part] = f.employees[part]
+    peers = np.divide(f.by_industry(part_staff, n_i), staff, out=np.zeros(n_i), where=staff > 0)
     hires = np.divide(100.0 * w.market.vacancies, staff, out=np.zeros(n_i), where=staff > 0) \
         if w.market is not None else np.zeros(n_i)
     # per-industry terms are scaled before they are spread over the records (same products, fewer of them);
@@ -391,7 +400,6 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     draw = w.draws("december")
     out = np.flatnonzero(state == ent.NONE)
     joins = out[_below_logistic(draw("firm_join", out), util[out])]
-    part = np.flatnonzero(part_mask)
     base_exit = np.where(state[part] == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
     exit_p = base_exit * np.exp(-b.participation_benefit * (nb[part] - f.nb_base[part]))
     leaves = part[draw("firm_exit", part) < exit_p]
@@ -403,7 +411,10 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     state[joins] = ent.COOPERATING
     state[leaves] = ent.NONE
     state[certify] = ent.CERTIFIED
-    f.investment = np.where(state >= ent.COOPERATING, invest, 0.0)
+    now = f.participants()
+    investment = np.zeros(f.size)  # this year's investment of the participants (a where costs ~5× more)
+    investment[now] = invest[now]
+    f.investment = investment
     return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
 
 

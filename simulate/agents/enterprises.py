@@ -81,6 +81,15 @@ class Enterprises:
         """Cooperating or certified."""
         return self.state >= COOPERATING
 
+    def participants(self) -> np.ndarray:
+        """Indices of the cooperating or certified firms.
+
+        They are a few percent of the records, and many per-firm quantities are zero for the others: those are
+        built by writing the participants' values into zeros, the values a product with :attr:`participating`
+        gives (every factor is finite and ≥ 0, so the others' products are +0.0) at a fraction of the cost.
+        """
+        return np.flatnonzero(self.state >= COOPERATING)
+
     def staff(self, mask: np.ndarray | None = None) -> float:
         """Weighted employees, optionally of the firms in ``mask``."""
         w = self.weight * self.employees

@@ -69,11 +69,11 @@ class JointTraining:
 
 def seats_by_block(f: Enterprises, sc: Scenario, invest_ratio: np.ndarray) -> np.ndarray:
     """``(R, I)`` seats offered by cooperating firms per sub-region and industry."""
-    # the product of the expression ``employees × seats / 100 × ratio × participating``, left to right, in one buffer
-    per = f.employees * sc.behaviour.enterprises.seats_per_100_staff
-    per /= 100.0
-    per *= invest_ratio
-    per *= f.participating
+    # employees × seats / 100 × ratio × participating, left to right, for the participants only (zero elsewhere;
+    # their factor 1.0 leaves the product as it is)
+    who = f.participants()
+    per = np.zeros(f.size)
+    per[who] = f.employees[who] * sc.behaviour.enterprises.seats_per_100_staff / 100.0 * invest_ratio[who]
     return f.by_block(per, len(sc.region.subregions), len(sc.region.industries))
 
 
