@@ -400,10 +400,11 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     draw = w.draws("december")
     out = np.flatnonzero(state == ent.NONE)
     joins = out[_below_logistic(draw("firm_join", out), util[out])]
-    base_exit = np.where(state[part] == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
+    part_state = state[part]
+    base_exit = np.where(part_state == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
     exit_p = base_exit * np.exp(-b.participation_benefit * (nb[part] - f.nb_base[part]))
     leaves = part[draw("firm_exit", part) < exit_p]
-    coop = np.flatnonzero((state == ent.COOPERATING) & large)
+    coop = part[(part_state == ent.COOPERATING) & large[part]]  # among the participants: same indices, in order
     certify = coop[draw("firm_certify", coop) < b.certification_rate]
     leaving = np.zeros(f.size, bool)
     leaving[leaves] = True
