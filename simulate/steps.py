@@ -245,11 +245,15 @@ def enrol_september(w: World) -> None:
     external = external_applicants(sc, y)
     plan = w.flows.planning.plan
     entrants = np.zeros_like(plan)
+    # schools are synthesised level by level: each level is then one run of rows, taken as a slice (a view)
+    # rather than gathered and scattered through its indices (same rows in the same order)
+    by_level = s.level.size < 2 or np.count_nonzero(s.level[1:] < s.level[:-1]) == 0
+    bounds = np.searchsorted(s.level, np.arange(len(LEVELS) + 1)) if by_level else None
     for li in range(len(LEVELS)):
-        idx = np.flatnonzero(s.level == li)
+        rows = slice(bounds[li], bounds[li + 1]) if by_level else np.flatnonzero(s.level == li)
         applicants = int(external[li]) + int(w.progressed_into[li])
-        cap = plan[idx]
-        entrants[idx] = fill(np.array([applicants]), cap.ravel(), np.zeros(cap.size, np.int64)).reshape(cap.shape)
+        cap = plan[rows]
+        entrants[rows] = fill(np.array([applicants]), cap.ravel(), np.zeros(cap.size, np.int64)).reshape(cap.shape)
     s.entrants = entrants.sum(axis=1)
     if y == sc.base_year:
         s.base_entrants = s.entrants.copy()
@@ -259,8 +263,13 @@ def enrol_september(w: World) -> None:
     sought = apprenticeship.sought_places(entrants, sc.levers.apprenticeship_share.at(y), minimum)
     jt = apprenticeship.place(entrants, sought, seats, w.relevance, s.subregion)
     joint = jt.joint
-    u = w.uniform("september", "apprentices", joint.size).reshape(joint.shape)
-    appr = np.minimum(np.floor(joint * inst.apprenticeship_of_joint + u), joint).astype(np.int64)
+    # a cell without joint entrants has no apprentices (floor(0 × share + u) = 0 for u < 1): the keyed uniforms
+    # are drawn for the others only, each the value it has among all cells
+    some = np.flatnonzero(joint)
+    appr = np.zeros(joint.shape, np.int64)
+    js = joint.reshape(-1)[some]
+    u = w.draws("september")("apprentices", some)
+    appr.reshape(-1)[some] = np.minimum(np.floor(js * inst.apprenticeship_of_joint + u), js)
     w.students[:, :, 0, 0] = entrants - joint
     w.students[:, :, 0, 1] = joint - appr
     w.students[:, :, 0, 2] = appr
@@ -331,7 +340,10 @@ def _institutions(w: World, invest_ratio: np.ndarray, funded_share: np.ndarray) 
     s.bases = training_bases.build(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(w.year),
                                    funded_share, cap_rm, s.subregion, lost, w.uniform("december", "bases_round", s.n),
                                    inst.own_base_share)
-    coop_r = np.bincount(f.subregion, weights=f.weight * f.participating, minlength=n_r)
+    # bincount adds each bin's weights one by one in record order; the non-participants' terms are +0.0, which
+    # leave a running sum unchanged, so summing the participants alone gives the same bits
+    who = f.participants()
+    coop_r = np.bincount(f.subregion[who], weights=f.weight[who], minlength=n_r)
     partners = inst_mod.partner_firms(coop_r, s.active, s.subregion)
     c = w.consortia
     ended = binomial(c.memberships, inst.consortium_dissolution_rate, draw("consortia_ended", np.arange(s.n)))
@@ -375,10 +387,11 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     nb -= base
     nb /= f.employees * 100.0
     n_i = len(sc.region.industries)
-    part_mask = state >= ent.COOPERATING
+    part = f.participants()
     staff = f.by_industry(f.employees, n_i)
-    peers = np.divide(f.by_industry(np.where(part_mask, f.employees, 0.0), n_i), staff, out=np.zeros(n_i),
-                      where=staff > 0)
+    part_staff = np.zeros(f.size)  # participants' staff, zero elsewhere (a where over every firm costs ~5×)
+    part_staff[part] = f.employees[part]
+    peers = np.divide(f.by_industry(part_staff, n_i), staff, out=np.zeros(n_i), where=staff > 0)
     hires = np.divide(100.0 * w.market.vacancies, staff, out=np.zeros(n_i), where=staff > 0) \
         if w.market is not None else np.zeros(n_i)
     # per-industry terms are scaled before they are spread over the records (same products, fewer of them);
@@ -390,11 +403,11 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     draw = w.draws("december")
     out = np.flatnonzero(state == ent.NONE)
     joins = out[_below_logistic(draw("firm_join", out), util[out])]
-    part = np.flatnonzero(part_mask)
-    base_exit = np.where(state[part] == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
+    part_state = state[part]
+    base_exit = np.where(part_state == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
     exit_p = base_exit * np.exp(-b.participation_benefit * (nb[part] - f.nb_base[part]))
     leaves = part[draw("firm_exit", part) < exit_p]
-    coop = np.flatnonzero((state == ent.COOPERATING) & large)
+    coop = part[(part_state == ent.COOPERATING) & large[part]]  # among the participants: same indices, in order
     certify = coop[draw("firm_certify", coop) < b.certification_rate]
     leaving = np.zeros(f.size, bool)
     leaving[leaves] = True
@@ -402,7 +415,10 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     state[joins] = ent.COOPERATING
     state[leaves] = ent.NONE
     state[certify] = ent.CERTIFIED
-    f.investment = np.where(state >= ent.COOPERATING, invest, 0.0)
+    now = f.participants()
+    investment = np.zeros(f.size)  # this year's investment of the participants (a where costs ~5× more)
+    investment[now] = invest[now]
+    f.investment = investment
     return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
 
 

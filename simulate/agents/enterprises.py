@@ -81,6 +81,15 @@ class Enterprises:
         """Cooperating or certified."""
         return self.state >= COOPERATING
 
+    def participants(self) -> np.ndarray:
+        """Indices of the cooperating or certified firms.
+
+        They are a few percent of the records, and many per-firm quantities are zero for the others: those are
+        built by writing the participants' values into zeros, the values a product with :attr:`participating`
+        gives (every factor is finite and ≥ 0, so the others' products are +0.0) at a fraction of the cost.
+        """
+        return np.flatnonzero(self.state >= COOPERATING)
+
     def staff(self, mask: np.ndarray | None = None) -> float:
         """Weighted employees, optionally of the firms in ``mask``."""
         w = self.weight * self.employees
@@ -197,12 +206,18 @@ def grow(e: Enterprises, revenue_growth: np.ndarray, elasticity: np.ndarray, noi
         Employees per firm before growth (for the growth part of demand).
     """
     before = e.employees  # replaced below, not written into: it is the copy to return
-    g = e.spread(revenue_growth) + noise * rng.standard_normal(e.industry.size)
+    # g = spread + noise × shock, built in the shocks' own buffer: float addition and multiplication commute,
+    # so noise × shock + spread has the same bits, without two temporaries
+    g = rng.standard_normal(e.industry.size)
+    g *= noise
+    g += e.spread(revenue_growth)
     np.maximum(g, -0.9, out=g)
     e.revenue *= 1.0 + g
-    factor = e.spread(elasticity) * g
+    factor = e.spread(elasticity)  # a fresh array (np.repeat or a gather): scaled in place
+    factor *= g
     factor += 1.0
-    e.employees = before * np.maximum(factor, 0.1, out=factor)
+    np.maximum(factor, 0.1, out=factor)
+    e.employees = np.multiply(before, factor, out=factor)
     return before
 
 

@@ -69,7 +69,11 @@ class JointTraining:
 
 def seats_by_block(f: Enterprises, sc: Scenario, invest_ratio: np.ndarray) -> np.ndarray:
     """``(R, I)`` seats offered by cooperating firms per sub-region and industry."""
-    per = f.employees * sc.behaviour.enterprises.seats_per_100_staff / 100.0 * invest_ratio * f.participating
+    # employees × seats / 100 × ratio × participating, left to right, for the participants only (zero elsewhere;
+    # their factor 1.0 leaves the product as it is)
+    who = f.participants()
+    per = np.zeros(f.size)
+    per[who] = f.employees[who] * sc.behaviour.enterprises.seats_per_100_staff / 100.0 * invest_ratio[who]
     return f.by_block(per, len(sc.region.subregions), len(sc.region.industries))
 
 
@@ -84,8 +88,12 @@ def sought_places(entrants: np.ndarray, share: float, minimum_students: np.ndarr
     need = np.maximum(minimum_students - want.sum(axis=1), 0)
     tot = entrants.sum(axis=1)
     extra = np.divide(need, tot, out=np.zeros(tot.shape), where=tot > 0)
-    want = want + np.ceil(entrants * extra[:, None] - 1e-9)
-    return np.minimum(want, entrants).astype(np.int64)
+    # only schools short of their minimum are raised: for the others ceil(entrants × 0 − 1e-9) is −0.0, which
+    # adds nothing, so the raise is computed for those few rows alone
+    short = np.flatnonzero(extra)
+    if short.size:
+        want[short] += np.ceil(entrants[short] * extra[short, None] - 1e-9)
+    return np.minimum(want, entrants, out=want).astype(np.int64)
 
 
 def place(entrants: np.ndarray, sought: np.ndarray, seats_ri: np.ndarray, relevance: np.ndarray,
@@ -107,7 +115,8 @@ def place(entrants: np.ndarray, sought: np.ndarray, seats_ri: np.ndarray, releva
     joint = joint.reshape(n_s, n_m)
     offered_i = seats_ri.sum(axis=0)
     used_i = (used_rm.sum(axis=0) @ cols) if n_m else np.zeros_like(offered_i)
-    usage = np.clip(np.divide(used_i, offered_i, out=np.zeros_like(offered_i), where=offered_i > 0), 0.0, 1.0)
+    usage = np.divide(used_i, offered_i, out=np.zeros_like(offered_i), where=offered_i > 0)
+    usage = np.minimum(np.maximum(usage, 0.0, out=usage), 1.0, out=usage)  # clip's values, without its wrapper cost
     return JointTraining(sought=sought, joint=joint, seats_offered=seats_rm, usage=usage)
 
 

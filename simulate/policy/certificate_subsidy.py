@@ -50,7 +50,9 @@ def training_share(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
     # two possible shares: lift and cap them once, then pick per firm (the same values as per-firm arithmetic)
     lift = _lift(sc, year)[1]
     part, other = min(b.staff_training_participant * lift, 1.0), min(b.staff_training_base * lift, 1.0)
-    return np.where(f.participating, part, other)
+    share = np.full(f.size, other)  # the two values written, not picked by a where over every firm
+    share[f.participants()] = part
+    return share
 
 
 def subsidy_paid(trained: float, sc: Scenario, year: int) -> float:

@@ -112,9 +112,10 @@ def investment_ratio(f: Enterprises, sc: Scenario) -> np.ndarray:
 def credits(f: Enterprises, sc: Scenario, year: int, due: np.ndarray | None = None) -> np.ndarray:
     """January: credit per firm (unweighted yuan) on last year's qualifying investment."""
     cr = sc.levers.surcharge_credit
-    ok = eligible(f, cr.eligibility)
-    return np.where(ok, np.minimum(cr.rate.at(year) * f.investment, surcharge_due(f, sc) if due is None else due),
-                    0.0)
+    ok = np.flatnonzero(eligible(f, cr.eligibility))  # the few eligible firms: computed for them alone
+    out = np.zeros(f.size)
+    out[ok] = np.minimum(cr.rate.at(year) * f.investment[ok], (surcharge_due(f, sc) if due is None else due)[ok])
+    return out
 
 
 def expected_credit(f: Enterprises, sc: Scenario, year: int, invest: np.ndarray, chance: np.ndarray | None = None,

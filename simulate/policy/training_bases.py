@@ -45,7 +45,9 @@ def capacity(f: Enterprises, sc: Scenario, invest_ratio: np.ndarray, relevance: 
     if (hit is not None and hit[0] is invest_ratio and hit[1] is relevance and hit[2] == (per_firm, shape)
             and np.array_equal(hit[3], f.state)):
         return hit[4]
-    per = per_firm * invest_ratio * f.participating
+    who = f.participants()  # per_firm × ratio × participating: nonzero for participants only
+    per = np.zeros(f.size)
+    per[who] = per_firm * invest_ratio[who]
     cap = f.by_block(per, *shape) @ major_columns(relevance).T
     if not invest_ratio.flags.writeable:  # :func:`investment_ratio`'s kept array: no one writes into it
         cap.flags.writeable = False

@@ -23,20 +23,26 @@ def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     y, sc, f = w.year, w.sc, w.firms
     n_r = len(sc.region.subregions)
     b = sc.behaviour.enterprises
-    part, large = f.participating, f.large
-    # the nine quantities summed by sub-region are written as rows of one array, summed in one reduceat
+    large = f.large
+    # the nine quantities summed by sub-region are written as rows of one array, summed in one reduceat.
+    # Those that are zero outside the participants (a few percent of firms) are written for them alone into
+    # the zeroed rows: the values of weight × participating etc. (a factor 1.0 leaves a product unchanged)
     rows = np.empty((9, f.size))
     wgt, staff = f.weight, rows[5]
+    who = f.participants()
     rows[0] = wgt
-    np.multiply(wgt, part, out=rows[1])
-    np.multiply(wgt, f.state == CERTIFIED, out=rows[2])
+    rows[1:3] = 0.0
+    rows[4] = 0.0
+    rows[7] = 0.0
+    rows[1, who] = wgt[who]
+    cert = who[f.state[who] == CERTIFIED]
+    rows[2, cert] = wgt[cert]
     np.multiply(wgt, large, out=rows[3])
-    np.multiply(wgt, part & large, out=rows[4])
+    big = who[large[who]]
+    rows[4, big] = wgt[big]
     np.multiply(wgt, f.employees, out=staff)
     np.multiply(staff, training_share(f, sc, y), out=rows[6])  # trained
-    seats = np.multiply(staff, part, out=rows[7])
-    seats *= surcharge_credit.investment_ratio(f, sc)
-    seats *= b.seats_per_100_staff / 100
+    rows[7, who] = staff[who] * surcharge_credit.investment_ratio(f, sc)[who] * (b.seats_per_100_staff / 100)
     np.multiply(wgt, f.investment, out=rows[8])
     by_r = f.by_subregion(rows, n_r)
     by_r = np.vstack([by_r, by_r.sum(axis=0)])

@@ -15,7 +15,11 @@ NAME = "students"
 
 
 def columns(w: World) -> dict[str, np.ndarray]:
-    """Per-school quantities of this topic (summed to level × sub-region by the caller)."""
+    """Per-school quantities of this topic (summed to level × sub-region by the caller).
+
+    ``in_school`` is not among them: the caller (:func:`simulate.results.record.record_year`) puts it in every
+    year's table itself, with the same values.
+    """
     s, fl = w.schools, w.flows
     enr, jt = fl.enrollment.entrants, fl.enrollment.joint
     grad = fl.graduation.graduates
@@ -23,7 +27,7 @@ def columns(w: World) -> dict[str, np.ndarray]:
     secondary = s.level == LEVELS.index("secondary_vocational")
     classes = fl.enrollment.order_classes
     return {
-        "enrollment": enr.sum(axis=1), "in_school": w.in_school(), "graduates": grad_sm.sum(axis=1),
+        "enrollment": enr.sum(axis=1), "graduates": grad_sm.sum(axis=1),
         "dropouts": fl.graduation.dropouts.reshape(s.n, -1).sum(axis=1), "plan": fl.planning.plan.sum(axis=1),
         "joint": jt.joint.sum(axis=1), "sought": jt.sought.sum(axis=1), "short": jt.short.sum(axis=1),
         "order_trained": grad_sm.sum(axis=1) - grad[:, :, 0].sum(axis=1), "order_classes": classes,
