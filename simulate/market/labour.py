@@ -226,7 +226,7 @@ def _fill_pairs(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.
 
 def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.ndarray, relevance: np.ndarray,
                     vac: np.ndarray, quality: np.ndarray, p: MatchingParams,
-                    uniform: Callable[[str], np.ndarray] | np.random.Generator) -> MarketOutcome:
+                    uniform: Callable[[str, np.ndarray], np.ndarray] | np.random.Generator) -> MarketOutcome:
     """Send every graduate to exactly one destination.
 
     Args:
@@ -236,8 +236,9 @@ def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.
         relevance: ``(M, I)`` row-stochastic major → industry weights.
         vac: ``(I,)`` vacancies open to vocational graduates.
         quality: ``(L, R, 1, 1)`` or broadcastable search effectiveness of each cell's graduates.
-        uniform: ``uniform(purpose)`` gives keyed uniforms per graduate cell (draws by inversion, paired
-            across compared scenarios), or a generator for plain binomial draws.
+        uniform: ``uniform(purpose, idx)`` gives keyed uniforms for the flat graduate cells ``idx`` (draws by
+            inversion, paired across compared scenarios; asked for non-empty cells only), or a generator for
+            plain binomial draws.
     """
     if isinstance(uniform, np.random.Generator):
         rng = uniform
@@ -246,7 +247,8 @@ def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.
             return rng.binomial(n, prob)
     else:
         def draw(n, prob, purpose):
-            return binomial(n, prob, uniform(purpose))
+            # keyed uniforms for the non-empty cells only (an empty cell draws 0 whatever its uniform)
+            return binomial(n, prob, lambda idx: uniform(purpose, idx))
 
     n_ind = relevance.shape[1]
     seekers = graduates - progression - further
