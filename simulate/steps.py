@@ -112,7 +112,7 @@ def plan_april(w: World) -> None:
             _merge(w, merged)
             in_school = w.in_school()  # students moved to the host schools
     ft = w.staff.fulltime
-    cont = in_school - w.students[np.arange(s.n), :, w.final_grade, :].reshape(s.n, -1).sum(axis=1)
+    cont = in_school - np.einsum("smt->s", w.students[np.arange(s.n), :, w.final_grade, :])  # integers: exact
     by_teachers = ft * w.base_ratio * sc.behaviour.teachers.max_ratio_factor
     room = np.where(s.active, np.maximum(np.floor(by_teachers) - cont, 0), 0)
     f = w.firms
