@@ -152,7 +152,9 @@ class Recorder:
     def province(self, year: int, indicator: str, value, level: str = "enterprise", dims: list[str] | None = None
                  ) -> None:
         """Record a province-level value (or a ``(K,)`` breakdown over ``dims``)."""
-        v = np.atleast_1d(np.asarray(value, float))
+        v = np.asarray(value, float)
+        if v.ndim == 0:  # a scalar (most calls: ~440 a replication): reshape, not atleast_1d's Python wrapper
+            v = v.reshape(1)
         li, ri = self.levels.index(level), len(self.regions) - 1
         self._add(year, indicator, v, lambda: (np.full(v.size, li), np.full(v.size, ri), self._codes(dims, v.size)))
 
