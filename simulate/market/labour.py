@@ -226,7 +226,7 @@ def _fill_pairs(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.
 
 def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.ndarray, relevance: np.ndarray,
                     vac: np.ndarray, quality: np.ndarray, p: MatchingParams,
-                    uniform: Callable[[str], np.ndarray] | np.random.Generator) -> MarketOutcome:
+                    uniform: Callable[[str, np.ndarray], np.ndarray] | np.random.Generator) -> MarketOutcome:
     """Send every graduate to exactly one destination.
 
     Args:
@@ -236,8 +236,9 @@ def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.
         relevance: ``(M, I)`` row-stochastic major → industry weights.
         vac: ``(I,)`` vacancies open to vocational graduates.
         quality: ``(L, R, 1, 1)`` or broadcastable search effectiveness of each cell's graduates.
-        uniform: ``uniform(purpose)`` gives keyed uniforms per graduate cell (draws by inversion, paired
-            across compared scenarios), or a generator for plain binomial draws.
+        uniform: ``uniform(purpose, idx)`` gives keyed uniforms for the flat graduate cells ``idx`` (draws by
+            inversion, paired across compared scenarios; asked for non-empty cells only), or a generator for
+            plain binomial draws.
     """
     if isinstance(uniform, np.random.Generator):
         rng = uniform
@@ -246,20 +247,22 @@ def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.
             return rng.binomial(n, prob)
     else:
         def draw(n, prob, purpose):
-            return binomial(n, prob, uniform(purpose))
+            # keyed uniforms for the non-empty cells only (an empty cell draws 0 whatever its uniform)
+            return binomial(n, prob, lambda idx: uniform(purpose, idx))
 
     n_ind = relevance.shape[1]
     seekers = graduates - progression - further
     # 1. partner-firm hires of order/apprenticeship graduates, within the firms' vacancies
     keep = np.floor(seekers * p.retention[None, None, None, :] + 1e-9).astype(np.int64)
     retained = _split(keep, relevance)
-    wanted_i = retained.reshape(-1, n_ind).sum(axis=0)
-    if (wanted_i > vac).any():
-        for i in np.flatnonzero(wanted_i > vac):
+    retained_i = retained.reshape(-1, n_ind).sum(axis=0)
+    over = np.flatnonzero(retained_i > vac)
+    if over.size:
+        for i in over:
             col = retained[..., i].reshape(-1)
             retained[..., i] = fill(np.array([vac[i]]), col, np.zeros(col.size, np.int64)).reshape(col.shape) \
                 .reshape(retained.shape[:-1])
-    retained_i = retained.reshape(-1, n_ind).sum(axis=0)
+        retained_i = retained.reshape(-1, n_ind).sum(axis=0)  # (summed again only when some were capped)
     retained_cells = retained.sum(axis=-1)
     # 2. leave the region before searching
     rest = seekers - retained_cells
@@ -273,9 +276,11 @@ def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.
     open_v = vac - retained_i
     matched = _match(directed, quality, open_v, p)
     # 4. second search across the major's industries, for vacancies left
-    unmatched = search - matched.sum(axis=-1)
+    matched_first_cells = matched.sum(axis=-1)
+    unmatched = search - matched_first_cells
     again = np.floor(unmatched * p.second_search + 1e-9).astype(np.int64)
-    left_v = open_v - matched.reshape(-1, n_ind).sum(axis=0)
+    first_i = matched.reshape(-1, n_ind).sum(axis=0)
+    left_v = open_v - first_i
     second = np.zeros_like(matched)
     if again.any() and left_v.any():
         rel_left = relevance * (left_v > 0)[None, :] * left_v[None, :]
@@ -283,8 +288,7 @@ def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.
         rel2 = np.divide(rel_left, rows, out=np.zeros_like(rel_left), where=rows > 0)
         redirected = _split(again * (rows[:, 0] > 0)[None, None, :, None], rel2)
         second = _match(redirected, quality, left_v, p)
-    matched_cells = matched.sum(axis=-1) + second.sum(axis=-1)
-    first_i = matched.reshape(-1, n_ind).sum(axis=0)
+    matched_cells = matched_first_cells + second.sum(axis=-1)
     matched_i = first_i + second.reshape(-1, n_ind).sum(axis=0)
     # 5. the unmatched: leave, take a job outside their field, or stay unemployed
     unmatched = search - matched_cells

@@ -25,7 +25,10 @@ class _Layout:
     __slots__ = ("indicator", "level", "region", "dims", "size")
 
     def __init__(self, indicator: str, level: np.ndarray, region: np.ndarray, dims: np.ndarray):
-        self.indicator, self.level, self.region, self.dims = indicator, level, region, dims
+        # small integer codes (made once per layout): :meth:`Recorder.frame` concatenates and checks a fraction of
+        # the bytes, and pandas narrows category codes to the same smallest type whatever type it is given
+        self.indicator = indicator
+        self.level, self.region, self.dims = (np.asarray(c, np.int16) for c in (level, region, dims))
         self.size = level.size
 
 
@@ -149,7 +152,9 @@ class Recorder:
     def province(self, year: int, indicator: str, value, level: str = "enterprise", dims: list[str] | None = None
                  ) -> None:
         """Record a province-level value (or a ``(K,)`` breakdown over ``dims``)."""
-        v = np.atleast_1d(np.asarray(value, float))
+        v = np.asarray(value, float)
+        if v.ndim == 0:  # a scalar (most calls: ~440 a replication): reshape, not atleast_1d's Python wrapper
+            v = v.reshape(1)
         li, ri = self.levels.index(level), len(self.regions) - 1
         self._add(year, indicator, v, lambda: (np.full(v.size, li), np.full(v.size, ri), self._codes(dims, v.size)))
 
@@ -172,5 +177,5 @@ class Recorder:
             "level": cat(np.concatenate([lay.level for _, lay, _ in self._chunks]), categories=self.levels),
             "dimension": cat(np.concatenate([lay.dims for _, lay, _ in self._chunks]), categories=dim_names),
             "indicator": cat(inds, categories=names),
-            "value": np.concatenate([v for _, _, v in self._chunks]).astype(float),
+            "value": np.concatenate([v for _, _, v in self._chunks]).astype(float, copy=False),
         }, columns=COLUMNS)
