@@ -432,5 +432,7 @@ def _below_logistic(u: np.ndarray, x: np.ndarray) -> np.ndarray:
     if not x.size:
         return np.zeros(0, np.int64)
     top = float(ent.logistic(x.max(keepdims=True))[0])
+    if not np.isfinite(top):  # a NaN utility: compare every firm, as the plain rule does (its own NaN is False)
+        return np.flatnonzero(u < ent.logistic(x))
     maybe = np.flatnonzero(u < top * (1 + 1e-9))
     return maybe[u[maybe] < ent.logistic(x[maybe])]
