@@ -176,25 +176,7 @@ def graduate_july(w: World) -> None:
     key = s.level.astype(np.int64) * n_r + s.subregion
     n_lr = n_l * n_r
     per_school = step.graduates.sum(axis=(1, 2))
-    if key.size and np.all(key[1:] >= key[:-1]):
-        # schools come sorted by level and sub-region: each cell is one run of schools, summed by one reduceat
-        # (the graduates in integers, exact; the quality weights as world.group_sum sums them, same bits)
-        counts = np.bincount(key, minlength=n_lr)
-        present = np.flatnonzero(counts)
-        starts = (np.cumsum(counts) - counts)[present]
-        grads = np.zeros((n_lr, n_m, n_t), np.int64)
-        grads[present] = np.add.reduceat(step.graduates, starts, axis=0)
-
-        def by_cell(v: np.ndarray) -> np.ndarray:
-            out = np.zeros(n_lr)
-            out[present] = np.add.reduceat(v, starts)
-            return out
-    else:
-        grads = np.rint(group_sum(key, step.graduates, n_lr)).astype(np.int64)
-
-        def by_cell(v: np.ndarray) -> np.ndarray:
-            return group_sum(key, v, n_lr)
-    grads = grads.reshape(n_l, n_r, n_m, n_t)
+    grads = group_sum(key, step.graduates, n_lr).reshape(n_l, n_r, n_m, n_t)  # integers: exact
     prog_rate = np.asarray(coh.progression_rate.as_tuple())
     further_rate = np.asarray(coh.further_study_rate.as_tuple())
     # uniforms keyed by flat cell, asked for the non-empty cells only (the same values as over every cell)
@@ -218,7 +200,7 @@ def graduate_july(w: World) -> None:
     replacement = np.array([ind.replacement_rate for ind in sc.region.industries])
     vac = vacancies(employees_now, employees_before, replacement, sc.region.enterprises.vocational_hire_share)
     q_school = funding.resource_multiplier(money.resource_ratio, lab.match_quality_elasticity)
-    q_num = by_cell(q_school * per_school)
+    q_num = group_sum(key, q_school * per_school, n_lr)
     q_den = grads.sum(axis=(2, 3)).reshape(-1).astype(float)  # whole numbers: the same in any summation order
     quality = np.divide(q_num, q_den, out=np.ones_like(q_num), where=q_den > 0).reshape(n_l, n_r, 1, 1)
     params = MatchingParams(

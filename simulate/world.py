@@ -348,16 +348,19 @@ def group_sum(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray
     Sorted keys (schools by level and sub-region, firms by sub-region and industry) are summed
     as contiguous runs with ``np.add.reduceat``; unsorted ones are sorted first (a 1-D array uses
     one bincount). Both are much faster than ``np.add.at`` on the array sizes the engine uses.
+    Integer values are summed as integers (exact, no float copy of a people array); others as floats.
     """
-    v = np.asarray(values, float)
+    v = np.asarray(values)
+    if v.dtype.kind not in "iu":
+        v = v.astype(float)
     keys = np.asarray(keys)
     if keys.size and np.all(keys[1:] >= keys[:-1]):
         counts = np.bincount(keys, minlength=n_groups)
         present = np.flatnonzero(counts)
-        out = np.zeros((n_groups, *v.shape[1:]))
+        out = np.zeros((n_groups, *v.shape[1:]), v.dtype)
         out[present] = np.add.reduceat(v, (np.cumsum(counts) - counts)[present], axis=0)
         return out
-    if v.ndim == 1:
-        return np.bincount(keys, weights=v, minlength=n_groups)
+    if v.ndim == 1:  # bincount sums in floats: whole numbers below 2**53 come back exact
+        return np.bincount(keys, weights=v, minlength=n_groups).astype(v.dtype, copy=False)
     order = np.argsort(keys, kind="stable")
     return group_sum(keys[order], v[order], n_groups)
