@@ -47,13 +47,28 @@ def fill(capacity: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarr
     if n_g == 1:
         return _fill_one(int(cap.reshape(-1)[0]), wants)
     group = np.asarray(group, np.int64)
+    # cells that want nothing get nothing, and the others are ranked by group, remainder and cell order, so
+    # the split of the asking cells alone is the same: most grids are sparse (school-majors seeking seats or
+    # bases), and only those cells are worked on
+    asks = np.flatnonzero(wants)
+    if asks.size == wants.size:
+        return _fill_groups(cap, wants, group)
+    out = np.zeros(wants.size, np.int64)
+    if asks.size:
+        out[asks] = _fill_groups(cap, wants[asks], group[asks])
+    return out
+
+
+def _fill_groups(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """:func:`fill` for several groups (``cap`` whole units per group)."""
+    n_g = cap.size
     tot = np.bincount(group, weights=wants, minlength=n_g).astype(np.int64)
     give = np.minimum(cap, tot)
     ratio = np.divide(give, tot, out=np.zeros(n_g), where=tot > 0)
     raw = wants * ratio[group]
     out = np.minimum(np.floor(raw + 1e-9).astype(np.int64), wants)
     short = give - np.bincount(group, weights=out, minlength=n_g).astype(np.int64)
-    if short.any():
+    if np.count_nonzero(short):
         frac = np.where(out < wants, raw - out, -1.0)
         cand = np.flatnonzero(frac > 0)
         order = cand[np.lexsort((cand, -frac[cand], group[cand]))]
@@ -65,7 +80,7 @@ def fill(capacity: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarr
 
 
 def _fill_one(cap: int, wants: np.ndarray) -> np.ndarray:
-    """:func:`fill` for a single group."""
+    """:func:`fill` for a single group (every cell passed: ``argpartition``'s ties depend on the cells it sees)."""
     tot = int(wants.sum())
     if cap >= tot:
         return wants.copy()

@@ -104,15 +104,9 @@ def place(entrants: np.ndarray, sought: np.ndarray, seats_ri: np.ndarray, releva
     cols = major_columns(relevance)
     seats_rm = seats_ri @ cols.T
     group = (subregion.astype(np.int64)[:, None] * n_m + np.arange(n_m)[None, :]).ravel()
-    # only school-majors that seek places (~45% of cells) go to fill: it gives the others nothing and splits
-    # in cell order, so the split is unchanged (a single group, ranked by argpartition, gets every cell)
-    asks = np.flatnonzero(sought) if seats_rm.size > 1 else np.arange(sought.size)
-    joint = np.zeros(sought.size, np.int64)
-    if asks.size:
-        joint[asks] = fill(seats_rm.ravel(), sought.reshape(-1)[asks], group[asks])
-    # by sub-region × major (whole numbers: exact in any order)
-    used_rm = np.bincount(group[asks], weights=joint[asks], minlength=n_r * n_m).reshape(n_r, n_m)
-    joint = joint.reshape(n_s, n_m)
+    joint = fill(seats_rm.ravel(), sought.ravel(), group).reshape(n_s, n_m)
+    # by sub-region × major: bincount adds in school order like np.add.at, ~20× faster
+    used_rm = np.bincount(group, weights=joint.ravel(), minlength=n_r * n_m).reshape(n_r, n_m)
     offered_i = seats_ri.sum(axis=0)
     used_i = (used_rm.sum(axis=0) @ cols) if n_m else np.zeros_like(offered_i)
     usage = np.divide(used_i, offered_i, out=np.zeros_like(offered_i), where=offered_i > 0)

@@ -65,14 +65,7 @@ def build(bases: np.ndarray, offers: np.ndarray, target: float, funded_share: np
     group = (subregion.astype(np.int64)[:, None] * n_m + np.arange(n_m)[None, :]).ravel()
     used = np.bincount(group, weights=kept.ravel(), minlength=cap_rm.size)
     free = np.maximum(cap_rm.ravel() - used, 0.0)
-    # few school-majors can afford new bases: only they ask. fill gives cells that want nothing nothing and
-    # ranks the others by group, remainder and cell order, so the split is the one over all cells (a single
-    # group ranks with argpartition, whose ties depend on the cells passed: it gets them all)
-    asks = np.flatnonzero(affordable) if cap_rm.size > 1 else np.arange(affordable.size)
-    hosted = np.zeros(n_s * n_m, np.int64)
-    if asks.size:
-        hosted[asks] = fill(free, affordable.reshape(-1)[asks], group[asks])
-    hosted = hosted.reshape(n_s, n_m)
+    hosted = fill(free, affordable.ravel(), group).reshape(n_s, n_m)
     own = np.floor((affordable - hosted) * own_share + u_school[:n_s, None]).astype(np.int64)
     return kept + hosted + np.minimum(own, affordable - hosted)
 

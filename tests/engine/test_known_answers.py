@@ -167,6 +167,9 @@ def test_fill_never_exceeds_wants_and_gives_each_group_its_capacity(data):
 def test_fill_and_largest_remainder_by_hand():
     np.testing.assert_array_equal(fill(np.array([10.0]), np.array([4, 4, 4]), np.zeros(3, int)), [4, 3, 3])
     np.testing.assert_array_equal(fill(np.array([3.0, 100.0]), np.array([2, 2, 5]), np.array([0, 0, 1])), [2, 1, 5])
+    # equal remainders go to the earlier cells; a cell that wants nothing, between them, gets nothing
+    np.testing.assert_array_equal(fill(np.array([2.0, 5.0]), np.array([1, 0, 1, 1, 2]), np.array([0, 0, 0, 0, 1])),
+                                  [1, 0, 1, 0, 2])
     np.testing.assert_array_equal(largest_remainder(np.array([10, 7]), np.array([[1.0, 1.0, 1.0], [0.5, 0.25, 0.25]])),
                                   [[4, 3, 3], [3, 2, 2]])  # 3.5, 1.75, 1.75: the .75s get the two left
 
