@@ -92,8 +92,8 @@ def adjust(sc: Scenario, year: int, plan: np.ndarray, offers: np.ndarray, level:
     if p is None or resp == 0:
         # no signal, or plans do not follow it: resp × log(rel) is 0 (rel = exp of a bounded log-ratio is
         # finite and positive), so the pressures are not computed
-        rel = None
-        change = np.clip(np.zeros(plan.shape), -cap, cap)
+        rel = None  # read below only when plans follow the market
+        change = np.zeros(plan.shape)  # (within ±cap: the cap is a share, ≥ 0)
     else:
         rel = relative_pressure(plan, level, n_levels, p)
         change = np.clip(resp * np.log(rel), -cap, cap)

@@ -24,26 +24,23 @@ def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     n_r = len(sc.region.subregions)
     b = sc.behaviour.enterprises
     large = f.large
-    # the nine quantities summed by sub-region are written as rows of one array, summed in one reduceat.
-    # Those that are zero outside the participants (a few percent of firms) are written for them alone into
-    # the zeroed rows: the values of weight × participating etc. (a factor 1.0 leaves a product unchanged)
-    rows = np.empty((9, f.size))
-    wgt, staff = f.weight, rows[5]
-    who = f.participants()
-    rows[0] = wgt
-    rows[1:3] = 0.0
-    rows[4] = 0.0
-    rows[7] = 0.0
-    rows[1, who] = wgt[who]
-    cert = who[f.state[who] == CERTIFIED]
-    rows[2, cert] = wgt[cert]
-    np.multiply(wgt, large, out=rows[3])
+    # the nine quantities summed by sub-region are rows of one array, summed in one reduceat (named views, in
+    # the order they are read back below). Those that are zero outside the participants (a few percent of firms)
+    # are written for them alone: the values of weight × participating etc. (a factor 1.0 leaves a product as it is)
+    rows = np.zeros((9, f.size))
+    firms, part, cert, large_w, part_large, staff, trained, seats, invest = rows
+    wgt, who = f.weight, f.participants()
+    firms[:] = wgt
+    part[who] = wgt[who]
+    certified = who[f.state[who] == CERTIFIED]
+    cert[certified] = wgt[certified]
+    np.multiply(wgt, large, out=large_w)
     big = who[large[who]]
-    rows[4, big] = wgt[big]
+    part_large[big] = wgt[big]
     np.multiply(wgt, f.employees, out=staff)
-    np.multiply(staff, training_share(f, sc, y), out=rows[6])  # trained
-    rows[7, who] = staff[who] * surcharge_credit.investment_ratio(f, sc)[who] * (b.seats_per_100_staff / 100)
-    np.multiply(wgt, f.investment, out=rows[8])
+    np.multiply(staff, training_share(f, sc, y), out=trained)
+    seats[who] = staff[who] * surcharge_credit.investment_ratio(f, sc)[who] * (b.seats_per_100_staff / 100)
+    np.multiply(wgt, f.investment, out=invest)
     by_r = f.by_subregion(rows, n_r)
     by_r = np.vstack([by_r, by_r.sum(axis=0)])
     firms_r, part_r, cert_r, large_r, part_large_r, staff_r, trained_r, seats_r, invest_r = by_r.T
