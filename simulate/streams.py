@@ -23,6 +23,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import ndtri
 
+from simulate.jit import jit
+
 Draw = Callable[[str, np.ndarray], np.ndarray]
 """``draw(purpose, idx)``: keyed uniforms for records ``idx`` in the current year and step."""
 
@@ -31,6 +33,20 @@ _MASK = (1 << 64) - 1
 
 _C0, _C1, _C2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(31)
+
+
+@jit
+def _hash_uniform(idx: np.ndarray, word: np.uint64) -> np.ndarray:  # pragma: no cover - compiled
+    """SplitMix64 of ``idx ^ word``, top 53 bits as a uniform on [0, 1): one pass, no temporaries."""
+    out = np.empty(idx.size, np.float64)
+    for i in range(idx.size):
+        x = np.uint64(idx[i]) ^ word
+        x = x + _C0
+        x = (x ^ (x >> _S30)) * _C1
+        x = (x ^ (x >> _S27)) * _C2
+        x = x ^ (x >> _S31)
+        out[i] = np.float64(x >> _S11) * (1.0 / 9007199254740992.0)
+    return out
 
 
 def _mix(x: int) -> int:
@@ -80,21 +96,7 @@ class Streams:
         if word is None:
             k0, k1 = self.key(year, step, purpose)
             word = self._words[(year, step, purpose)] = np.uint64(_mix(k0 ^ _mix(k1)))
-        x = np.asarray(idx).astype(np.uint64)
-        x ^= word
-        x += _C0
-        y = x >> _S30
-        x ^= y
-        x *= _C1
-        np.right_shift(x, _S27, out=y)
-        x ^= y
-        x *= _C2
-        np.right_shift(x, _S31, out=y)
-        x ^= y
-        x >>= _S11
-        u = x.astype(np.float64)
-        u *= 1.0 / 9007199254740992.0
-        return u
+        return _hash_uniform(np.asarray(idx, np.int64).ravel(), word).reshape(np.shape(idx))
 
     def uniform(self, year: int, step: str, purpose: str, n: int) -> np.ndarray:
         """Uniforms for records ``0 … n−1`` (record ``i`` gets the same value for any ``n > i``)."""
@@ -180,54 +182,32 @@ def _cornish_fisher(n: np.ndarray, p: np.ndarray, u: np.ndarray, var: np.ndarray
     return np.minimum(np.maximum(np.floor(q + 0.5), 0), n).astype(np.int64)
 
 
-_BLOCK = 6
-"""Terms of the small-variance inversion per pass: with variance below 2 most cells end within them."""
-
-
 def _invert_small(n: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Exact inversion of cells with variance below 2: the number of terms ``cdf_k`` (k = 0 … n − 1) below ``u``.
 
     ``mass_k = mass_{k−1} · (n − k + 1)·r/k`` with r = p/(1 − p) and ``mass_0 = (1 − p)^n``, and ``cdf_k = cdf_{k−1}
-    + mass_k``, each cell in its own sequence (the same operations, in the same order, as summing term by term).
-    The cdf never falls, so the count is the first term that reaches ``u``, or n if none of the first n does:
-    terms from k = n on are never needed (a Bernoulli cell needs only ``cdf_0``). A block of terms computes its
-    factors in one 2-D expression, then two in-place row operations per term and one comparison per block
-    (``cumprod``/``cumsum`` along an axis are far slower on these shapes); cells still below ``u`` after a block
-    that need more terms go on to the next one.
+    + mass_k``, each cell in its own sequence. The cdf never falls, so the count is the first term that reaches
+    ``u``, or n if none of the first n does: terms from k = n on are never needed (a Bernoulli cell needs only
+    ``cdf_0``). ``(1 − p)^n`` is numpy's (its ``power`` may differ in the last bit from a compiled one); the
+    running sums are a compiled loop (:func:`_count_below`) that stops each cell at its own term.
     """
     q = 1.0 - p
-    ratio = p / q
-    mass = np.power(q, n)  # P(X = 0)
-    top = int(n.max()) - 1  # the last term any cell needs
-    if top < 1:
-        return (u > mass).astype(np.int64)
-    left = None  # positions of the cells still counting, once some have stopped
-    nl, rl, ul, ml, cl = n, ratio, u, mass, mass
-    k0 = 1
-    while True:
-        n_k = min(_BLOCK, top + 1 - k0)
-        k = np.arange(k0, k0 + n_k)[:, None]
-        masses = (nl - k + 1) * rl / k  # the factors of terms k0 … k0 + n_k − 1, then (in place) their masses
-        cdf = np.empty((n_k + 1, nl.size))  # row 0: the cdf before the block (counted in the first block only)
-        cdf[0] = cl
-        np.multiply(ml, masses[0], out=masses[0])
-        for j in range(n_k):
-            if j:
-                np.multiply(masses[j - 1], masses[j], out=masses[j])
-            np.add(cdf[j], masses[j], out=cdf[j + 1])
-        below = ul > cdf
-        if left is None:
-            x = below.sum(axis=0)
-        else:
-            x[left] += below[1:].sum(axis=0)
-        k0 += n_k
-        if k0 > top:
-            return x
-        going = np.flatnonzero(below[-1])
-        if going.size:  # only cells with terms left (k0 < n) count on
-            going = going[nl[going] > k0]
-        if not going.size:
-            return x
-        left = going if left is None else left[going]
-        nl, rl, ul = nl[going], rl[going], ul[going]
-        ml, cl = masses[-1][going], cdf[-1][going]
+    return _count_below(n, p / q, u, np.power(q, n))
+
+
+@jit
+def _count_below(n: np.ndarray, ratio: np.ndarray, u: np.ndarray, mass0: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """For each cell, how many of ``cdf_0 … cdf_{n−1}`` lie below ``u`` (see :func:`_invert_small`)."""
+    out = np.empty(n.size, np.int64)
+    for i in range(n.size):
+        m = mass0[i]
+        c = m
+        k = 0
+        while u[i] > c:
+            k += 1
+            if k >= n[i]:
+                break
+            m = m * ((n[i] - k + 1) * ratio[i] / k)
+            c = c + m
+        out[i] = k
+    return out
