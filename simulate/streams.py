@@ -36,15 +36,27 @@ _S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(
 
 
 @jit
-def _hash_uniform(idx: np.ndarray, word: np.uint64) -> np.ndarray:  # pragma: no cover - compiled
-    """SplitMix64 of ``idx ^ word``, top 53 bits as a uniform on [0, 1): one pass, no temporaries."""
+def _mix64(x: np.uint64) -> np.uint64:  # pragma: no cover - compiled
+    """:func:`_mix` on a uint64, for compiled callers."""
+    x = x + _C0
+    x = (x ^ (x >> _S30)) * _C1
+    x = (x ^ (x >> _S27)) * _C2
+    return x ^ (x >> _S31)
+
+
+@jit
+def _hash_uniform(idx: np.ndarray, root: np.uint64, step_key: np.uint64,
+                  purpose: np.uint64) -> np.ndarray:  # pragma: no cover - compiled
+    """Keyed uniforms of records ``idx`` in one pass: SplitMix64 of ``idx ^ word``, top 53 bits on [0, 1).
+
+    ``word`` hashes the stream's key (:meth:`Streams.key`: ``root`` and ``_mix(step_key ^ purpose)``) here rather
+    than in Python, where its three 64-bit hashes on Python integers cost more than hashing the records:
+    almost every stream is drawn from once a replication, so caching the word saved little.
+    """
+    word = _mix64(root ^ _mix64(_mix64(step_key ^ purpose)))
     out = np.empty(idx.size, np.float64)
     for i in range(idx.size):
-        x = np.uint64(idx[i]) ^ word
-        x = x + _C0
-        x = (x ^ (x >> _S30)) * _C1
-        x = (x ^ (x >> _S27)) * _C2
-        x = x ^ (x >> _S31)
+        x = _mix64(np.uint64(idx[i]) ^ word)
         out[i] = np.float64(x >> _S11) * (1.0 / 9007199254740992.0)
     return out
 
@@ -74,16 +86,17 @@ class Streams:
         self.seed, self.replication = int(seed), int(replication)
         self._root = _mix(_mix(self.seed & _MASK) ^ (self.replication * 0xD1B54A32D192ED03 & _MASK))
         self._steps: dict[tuple[int, str], int] = {}  # (year, step) -> its key word, computed once
-        # (year, step, purpose) -> the record hash's seed word: uniform_at runs ~400 times a replication over
-        # a few dozen streams, and the Python-integer hashing of the key was a third of its cost
-        self._words: dict[tuple[int, str, str], np.uint64] = {}
+        self._root64 = np.uint64(self._root)
 
     def key(self, year: int, step: str, purpose: str) -> tuple[int, int]:
         """The two 64-bit Philox key words of a stream."""
-        k1 = self._steps.get((year, step))
-        if k1 is None:
-            k1 = self._steps[(year, step)] = _mix(self._root ^ _mix((int(year) << 32) ^ _code(step)))
-        return self._root, _mix(k1 ^ _code(purpose))
+        return self._root, _mix(self._step_key(year, step) ^ _code(purpose))
+
+    def _step_key(self, year: int, step: str) -> int:
+        k = self._steps.get((year, step))
+        if k is None:
+            k = self._steps[(year, step)] = _mix(self._root ^ _mix((int(year) << 32) ^ _code(step)))
+        return k
 
     def get(self, year: int, step: str, purpose: str) -> np.random.Generator:
         """A fresh generator for one (year, step, purpose); the same key always gives the same numbers."""
@@ -92,11 +105,11 @@ class Streams:
 
     def uniform_at(self, year: int, step: str, purpose: str, idx: np.ndarray) -> np.ndarray:
         """Uniforms on [0, 1) for records ``idx``: the value of record ``i`` depends only on the stream and ``i``."""
-        word = self._words.get((year, step, purpose))
-        if word is None:
-            k0, k1 = self.key(year, step, purpose)
-            word = self._words[(year, step, purpose)] = np.uint64(_mix(k0 ^ _mix(k1)))
-        return _hash_uniform(np.asarray(idx, np.int64).ravel(), word).reshape(np.shape(idx))
+        step_key, code = np.uint64(self._step_key(year, step)), np.uint64(_code(purpose))
+        if type(idx) is np.ndarray and idx.dtype == np.int64 and idx.ndim == 1:  # the usual call: no conversions
+            return _hash_uniform(idx, self._root64, step_key, code)
+        flat = np.asarray(idx, np.int64).ravel()
+        return _hash_uniform(flat, self._root64, step_key, code).reshape(np.shape(idx))
 
     def uniform(self, year: int, step: str, purpose: str, n: int) -> np.ndarray:
         """Uniforms for records ``0 … n−1`` (record ``i`` gets the same value for any ``n > i``)."""
