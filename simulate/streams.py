@@ -159,68 +159,56 @@ def binomial(n: np.ndarray, p: np.ndarray | float, u: np.ndarray | Callable[[np.
 def _invert(n: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
     """:func:`binomial` for flat arrays of non-empty cells.
 
-    The arrays are small (hundreds to a few thousand cells) and this runs ~8 times a simulated year, so the cost
-    is the number of numpy calls, not their size: index arrays are taken once (``take``, not repeated boolean
-    masks), ``minimum``/``maximum`` stand for ``clip`` (same values, less wrapper overhead) and the exact
-    small-variance inversion sums its terms in blocks (:func:`_invert_small`).
+    Each cell inverts its smaller tail (``n − Bin(n, 1 − p)`` at ``1 − u`` for p > 0.5 keeps the draw rising in
+    u); cells with variance ≥ 2 take the Cornish–Fisher quantile and the others are inverted exactly
+    (:func:`_count_below`). numpy computes the two transcendental inputs for every cell (the normal quantile of the
+    clipped uniform and ``(1 − p)^n``, so their last bits are numpy's), and one compiled pass
+    (:func:`_invert_cells`) does the rest: the arrays are small (hundreds to a few thousand cells) and this runs
+    ~8 times a simulated year, so the ~25 numpy calls of the array form cost more than the arithmetic.
     """
-    flip = p > 0.5  # invert the smaller tail: n − Bin(n, 1 − p) at 1 − u keeps the draw rising in u
-    flipped = np.count_nonzero(flip) > 0  # count_nonzero: a third of .any()'s call overhead
-    if flipped:
-        p = np.where(flip, 1.0 - p, p)
-        u = np.where(flip, 1.0 - u, u)
-    var = n * p * (1.0 - p)
-    big = var >= 2.0
-    hit = np.flatnonzero(big)
-    if hit.size == n.size:  # every cell takes the normal quantile: no gathers
-        out = _cornish_fisher(n, p, u, var)
-    else:
-        out = np.zeros(n.size, np.int64)
-        if hit.size:
-            out[hit] = _cornish_fisher(n.take(hit), p.take(hit), u.take(hit), var.take(hit))
-        small = np.flatnonzero(~big & (n > 0) & (p > 0))
-        if small.size:
-            ns = n.take(small)
-            out[small] = np.minimum(_invert_small(ns, p.take(small), u.take(small)), ns)
-    if flipped:
-        out = np.where(flip, n - out, out)
-    return out
-
-
-def _cornish_fisher(n: np.ndarray, p: np.ndarray, u: np.ndarray, var: np.ndarray) -> np.ndarray:
-    """The Cornish–Fisher quantile (normal with the skewness term) for cells with variance ``var`` ≥ 2."""
-    z = ndtri(np.minimum(np.maximum(u, 1e-12), 1 - 1e-12))
-    sd = np.sqrt(var)
-    q = n * p + sd * z + (1.0 - 2.0 * p) * (z * z - 1.0) / 6.0
-    return np.minimum(np.maximum(np.floor(q + 0.5), 0), n).astype(np.int64)
-
-
-def _invert_small(n: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Exact inversion of cells with variance below 2: the number of terms ``cdf_k`` (k = 0 … n − 1) below ``u``.
-
-    ``mass_k = mass_{k−1} · (n − k + 1)·r/k`` with r = p/(1 − p) and ``mass_0 = (1 − p)^n``, and ``cdf_k = cdf_{k−1}
-    + mass_k``, each cell in its own sequence. The cdf never falls, so the count is the first term that reaches
-    ``u``, or n if none of the first n does: terms from k = n on are never needed (a Bernoulli cell needs only
-    ``cdf_0``). ``(1 − p)^n`` is numpy's (its ``power`` may differ in the last bit from a compiled one); the
-    running sums are a compiled loop (:func:`_count_below`) that stops each cell at its own term.
-    """
-    q = 1.0 - p
-    return _count_below(n, p / q, u, np.power(q, n))
+    flip = p > 0.5
+    pf = np.where(flip, 1.0 - p, p)
+    uf = np.where(flip, 1.0 - u, u)
+    z = ndtri(np.minimum(np.maximum(uf, 1e-12), 1 - 1e-12))
+    return _invert_cells(n, pf, uf, flip, z, np.power(1.0 - pf, n))
 
 
 @jit
-def _count_below(n: np.ndarray, ratio: np.ndarray, u: np.ndarray, mass0: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """For each cell, how many of ``cdf_0 … cdf_{n−1}`` lie below ``u`` (see :func:`_invert_small`)."""
+def _invert_cells(n: np.ndarray, p: np.ndarray, u: np.ndarray, flip: np.ndarray, z: np.ndarray,
+                  mass0: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """The draws of :func:`_invert` from the smaller-tail ``p``, ``u``, normal quantiles ``z`` and ``(1 − p)^n``."""
     out = np.empty(n.size, np.int64)
     for i in range(n.size):
-        m = mass0[i]
-        c = m
-        k = 0
-        while u[i] > c:
-            k += 1
-            if k >= n[i]:
-                break
-            m = m * ((n[i] - k + 1) * ratio[i] / k)
-            c = c + m
-        out[i] = k
+        ni, pi = n[i], p[i]
+        var = ni * pi * (1.0 - pi)
+        if var >= 2.0:  # Cornish–Fisher: normal with the skewness term
+            zi = z[i]
+            q = ni * pi + np.sqrt(var) * zi + (1.0 - 2.0 * pi) * (zi * zi - 1.0) / 6.0
+            x = min(max(np.floor(q + 0.5), 0.0), float(ni))
+            k = np.int64(x)
+        elif ni > 0 and pi > 0:
+            k = min(_count_below_one(ni, pi / (1.0 - pi), u[i], mass0[i]), ni)
+        else:
+            k = 0
+        out[i] = ni - k if flip[i] else k
     return out
+
+
+@jit
+def _count_below_one(n: np.int64, ratio: float, u: float, mass0: float) -> np.int64:  # pragma: no cover
+    """Exact inversion of a cell with variance below 2: how many of ``cdf_0 … cdf_{n−1}`` lie below ``u``.
+
+    ``mass_k = mass_{k−1} · (n − k + 1)·r/k`` with r = p/(1 − p) and ``mass_0 = (1 − p)^n`` (numpy's ``power``,
+    passed in), and ``cdf_k = cdf_{k−1} + mass_k``. The cdf never falls, so the count is the first term that
+    reaches ``u``, or n if none of the first n does (a Bernoulli cell needs only ``cdf_0``).
+    """
+    m = mass0
+    c = m
+    k = 0
+    while u > c:
+        k += 1
+        if k >= n:
+            break
+        m = m * ((n - k + 1) * ratio / k)
+        c = c + m
+    return k

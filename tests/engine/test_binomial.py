@@ -25,7 +25,7 @@ def test_small_variance_cells_are_the_exact_quantile():
     n, p, u = _cells(rng, 20_000, 40, 0.0, 0.5)
     small = n * p * (1 - p) < 2
     n, p, u = n[small], p[small], u[small]
-    assert n.size > 5_000 and n.max() > 20  # long sums (several blocks of terms) are covered
+    assert n.size > 5_000 and n.max() > 20  # long running sums (twenty terms and more) are covered
     np.testing.assert_array_equal(binomial(n, p, u), binom.ppf(u, n, p).astype(np.int64))
 
 
