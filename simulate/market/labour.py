@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulate.alloc import fill, largest_remainder
+from simulate.alloc import fill, largest_remainder_into
 from simulate.jit import jit
 from simulate.streams import binomial
 
@@ -126,7 +126,8 @@ def _split(counts: np.ndarray, relevance: np.ndarray) -> np.ndarray:
     out = np.zeros((flat.size, n_i), np.int64)
     nz = np.flatnonzero(flat)  # an empty cell splits into zeros: only the others are computed
     if nz.size:
-        out[nz] = largest_remainder(flat[nz], relevance[(nz // shape[3]) % n_m])
+        # each cell over its major's row, without gathering a row per cell (a compiled split)
+        largest_remainder_into(out, nz, flat[nz], relevance, (nz // shape[3]) % n_m)
     return out.reshape(*shape, n_i)
 
 
