@@ -145,17 +145,37 @@ def _match(directed: np.ndarray, quality: np.ndarray, open_v: np.ndarray, p: Mat
         m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), flat.sum(axis=0))
         return weighted_fill(m_i, flat, flat * q).reshape(directed.shape)
     # the (cell, industry) pairs with seekers, in row order: a major serves a few industries, so most pairs
-    # are empty; column sums by bincount add in row order, as the sums over rows do
-    nz = np.flatnonzero(flat)
-    col = nz % n_i
-    seekers = flat.reshape(-1)[nz]
-    weight = seekers * q.reshape(-1)[nz // n_i]
-    effective = np.bincount(col, weights=weight, minlength=n_i)
-    sought = np.bincount(col, weights=seekers, minlength=n_i).astype(np.int64)
+    # are empty; column sums add in row order (as bincount and the sums over rows do), in a compiled pass
+    nz, col, seekers, weight, effective, sought = _pairs(np.asarray(flat, np.int64), np.ascontiguousarray(q[:, 0]))
     m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), sought)
     out = np.zeros(flat.size, np.int64)
-    out[nz] = _fill_pairs(m_i, seekers, weight, col, n_i)
+    out[nz] = _water_fill(m_i, seekers, weight, col, n_i)
     return out.reshape(directed.shape)
+
+
+@jit
+def _pairs(flat: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                       np.ndarray]:
+    """The non-empty (cell, industry) pairs of ``flat`` ``(C, I)``, and sums per industry, in one pass.
+
+    Returns the pairs' flat index, industry, seekers and quality weight (seekers · the cell's quality ``q``),
+    then per industry the weights' sum (added in row order, as ``bincount``) and the seekers.
+    """
+    n_i = flat.shape[1]
+    nz = np.flatnonzero(flat)
+    col = nz % n_i
+    seekers = np.empty(nz.size, np.int64)
+    weight = np.empty(nz.size)
+    effective = np.zeros(n_i)
+    sought = np.zeros(n_i, np.int64)
+    for k in range(nz.size):
+        c, i = nz[k] // n_i, col[k]
+        s = flat[c, i]
+        seekers[k] = s
+        weight[k] = s * q[c]
+        effective[i] += weight[k]
+        sought[i] += s
+    return nz, col, seekers, weight, effective, sought
 
 
 def weighted_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray) -> np.ndarray:
