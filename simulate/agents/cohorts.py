@@ -110,12 +110,14 @@ def _dropouts_keyed(students: np.ndarray, dropout: np.ndarray, uniform: Callable
 def _occupied_rows(students: np.ndarray, dropout: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The (school, grade, track) rows holding students: flat indices in ``(S, G, T)``, students, probability."""
     n_s, n_m, n_g, n_t = students.shape
-    n = np.zeros(n_s * n_g * n_t, np.int64)
+    block = n_g * n_t  # a (school, major)'s grades × tracks: contiguous, in the order of a school's rows
+    flat = students.reshape(-1)
+    n = np.zeros(n_s * block, np.int64)
     for s in range(n_s):
         for m in range(n_m):
-            for g in range(n_g):
-                for t in range(n_t):
-                    n[(s * n_g + g) * n_t + t] += students[s, m, g, t]
+            src = (s * n_m + m) * block
+            for j in range(block):
+                n[s * block + j] += flat[src + j]
     some = np.flatnonzero(n)
     p = np.empty(some.size)
     for k in range(some.size):
