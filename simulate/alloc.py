@@ -92,17 +92,7 @@ def fill(capacity: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarr
     cap = np.floor(np.asarray(capacity, float) + 1e-9).astype(np.int64)
     if n_g == 1:
         return _fill_one(int(cap.reshape(-1)[0]), wants)
-    group = np.asarray(group, np.int64)
-    # cells that want nothing get nothing, and the others are ranked by group, remainder and cell order, so
-    # the split of the asking cells alone is the same: most grids are sparse (school-majors seeking seats or
-    # bases), and only those cells are worked on
-    asks = np.flatnonzero(wants)
-    if asks.size == wants.size:
-        return _fill_groups(cap, wants, group)
-    out = np.zeros(wants.size, np.int64)
-    if asks.size:
-        out[asks] = _fill_groups(cap, wants[asks], group[asks])
-    return out
+    return _fill_groups(cap, wants, np.asarray(group, np.int64))
 
 
 def _fill_groups(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -117,12 +107,17 @@ def _fill_kernel(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.nd
     Each cell gets ``min(floor(wants · give/tot + 1e-9), wants)``, ``give/tot`` its group's served share; the
     units a group still owes go one each to its cells with the largest remainders, equal remainders in cell
     order (a stable sort by remainder, ranked within each group: the order of the numpy ``lexsort``).
+
+    Cells that want nothing get nothing and are never ranked (nor is their group read), so the split of the
+    asking cells is the one they would get alone: most grids are sparse (school-majors seeking seats or
+    bases), and the kernel skips the others instead of the caller gathering and scattering the asking cells.
     """
     n_g = cap.size
     n = wants.size
     tot = np.zeros(n_g, np.int64)
     for k in range(n):
-        tot[group[k]] += wants[k]
+        if wants[k] != 0:
+            tot[group[k]] += wants[k]
     give = np.minimum(cap, tot)
     ratio = np.zeros(n_g)
     for g in range(n_g):
@@ -132,6 +127,10 @@ def _fill_kernel(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.nd
     frac = np.empty(n)
     short = give.copy()
     for k in range(n):
+        if wants[k] == 0:
+            out[k] = 0
+            frac[k] = -1.0
+            continue
         raw = wants[k] * ratio[group[k]]
         o = min(np.int64(np.floor(raw + 1e-9)), wants[k])
         out[k] = o
@@ -151,18 +150,42 @@ def _fill_kernel(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.nd
 
 
 def _fill_one(cap: int, wants: np.ndarray) -> np.ndarray:
-    """:func:`fill` for a single group (every cell passed: ``argpartition``'s ties depend on the cells it sees)."""
-    tot = int(wants.sum())
-    if cap >= tot:
-        return wants.copy()
-    if cap <= 0:
-        return np.zeros_like(wants)
-    raw = wants * (cap / tot)
-    out = np.floor(raw + 1e-9).astype(np.int64)
-    np.minimum(out, wants, out=out)
-    short = cap - int(out.sum())
+    """:func:`fill` for a single group (every cell passed: ``argpartition``'s ties depend on the cells it sees).
+
+    The proportional floors and remainders are one compiled pass (:func:`_floor_shares`); the last units
+    stay with numpy's ``argpartition`` on the same remainders, so tied cells are chosen as before.
+    """
+    out, frac, short = _floor_shares(cap, wants)
     if short > 0:
-        frac = np.where(out < wants, raw - out, -1.0)
         top = np.argpartition(-frac, short - 1)[:short] if short < frac.size else np.arange(frac.size)
         out[top] += 1
     return out
+
+
+@jit
+def _floor_shares(cap: int, wants: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`_fill_one`'s floors ``min(floor(wants · cap/tot + 1e-9), wants)``, remainders and units left.
+
+    The remainder is −1 for a cell already at its wants (never topped up); nothing is left when the group can
+    serve everyone (each cell gets its wants) or has nothing to give.
+    """
+    n = wants.size
+    tot = 0
+    for k in range(n):
+        tot += wants[k]
+    frac = np.full(n, -1.0)
+    if cap >= tot:
+        return wants.copy(), frac, 0
+    out = np.zeros(n, np.int64)
+    if cap <= 0:
+        return out, frac, 0
+    ratio = cap / tot
+    short = cap
+    for k in range(n):
+        raw = wants[k] * ratio
+        o = min(np.int64(np.floor(raw + 1e-9)), wants[k])
+        out[k] = o
+        short -= o
+        if o < wants[k]:
+            frac[k] = raw - o
+    return out, frac, short
