@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulate.jit import jit
+
 
 def largest_remainder(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Split each row total over its row's weights: ``(G,)`` totals, ``(G, K)`` weights → ``(G, K)`` integers.
@@ -19,15 +21,59 @@ def largest_remainder(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """
     total = np.asarray(total, np.int64)
     w = np.asarray(weights, float)
-    s = w.sum(axis=1, keepdims=True)
-    raw = np.divide(w * total[:, None], s, out=np.zeros_like(w), where=s > 0)
-    base = np.floor(raw).astype(np.int64)
-    short = np.where(s[:, 0] > 0, total - base.sum(axis=1), 0)
-    if np.count_nonzero(short):
-        frac = raw - base
-        rank = np.argsort(np.argsort(-frac, axis=1, kind="stable"), axis=1, kind="stable")
-        base += rank < short[:, None]
-    return base
+    s = w.sum(axis=1)  # numpy's (pairwise) row sums: the kernel takes them as given
+    out = np.zeros(w.shape, np.int64)
+    rows = np.arange(total.size)
+    _remainder_rows(out, rows, total, np.ascontiguousarray(w), s, rows)
+    return out
+
+
+def largest_remainder_into(out: np.ndarray, dest: np.ndarray, total: np.ndarray, weights: np.ndarray,
+                           row: np.ndarray) -> None:
+    """:func:`largest_remainder` of ``total[i]`` over ``weights[row[i]]``, written to ``out[dest[i]]`` (int64).
+
+    The same integers, without gathering a weight row per total: callers split thousands of cells over the
+    few rows of a major → industry matrix. The row sums are numpy's over ``weights`` (pairwise per row, the
+    same sums as over gathered copies of the rows).
+    """
+    w = np.asarray(weights, float)
+    _remainder_rows(out, np.asarray(dest, np.int64), np.asarray(total, np.int64), np.ascontiguousarray(w),
+                    w.sum(axis=1), np.asarray(row, np.int64))
+
+
+@jit
+def _remainder_rows(out: np.ndarray, dest: np.ndarray, total: np.ndarray, w: np.ndarray, s: np.ndarray,
+                    row: np.ndarray) -> None:
+    """:func:`largest_remainder` of ``total[i]`` over ``w[row[i]]`` (row sum ``s[row[i]]``) into ``out[dest[i]]``.
+
+    A compiled loop over the rows (callers split thousands of cells over a dozen industries, twice a
+    July): per row the numpy form's float operations in its order, ``w·total / s``, floored; the ``short``
+    units left go to the largest fractional parts, equal parts in column order (the stable ranking of
+    ``argsort(-frac)``), picked one at a time since a row has few columns.
+    """
+    k_n = w.shape[1]
+    frac = np.empty(k_n)
+    picked = np.empty(k_n, np.bool_)
+    for i in range(total.size):
+        r = row[i]
+        d = dest[i]
+        if not s[r] > 0:
+            continue  # a row without weight gets nothing
+        short = total[i]
+        for k in range(k_n):
+            raw = w[r, k] * total[i] / s[r]
+            b = np.int64(np.floor(raw))
+            out[d, k] = b
+            frac[k] = raw - b
+            short -= b
+            picked[k] = False
+        for _ in range(min(short, k_n)):
+            best = -1
+            for k in range(k_n):
+                if not picked[k] and (best < 0 or frac[k] > frac[best]):
+                    best = k
+            picked[best] = True
+            out[d, best] += 1
 
 
 def fill(capacity: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -46,52 +92,100 @@ def fill(capacity: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarr
     cap = np.floor(np.asarray(capacity, float) + 1e-9).astype(np.int64)
     if n_g == 1:
         return _fill_one(int(cap.reshape(-1)[0]), wants)
-    group = np.asarray(group, np.int64)
-    # cells that want nothing get nothing, and the others are ranked by group, remainder and cell order, so
-    # the split of the asking cells alone is the same: most grids are sparse (school-majors seeking seats or
-    # bases), and only those cells are worked on
-    asks = np.flatnonzero(wants)
-    if asks.size == wants.size:
-        return _fill_groups(cap, wants, group)
-    out = np.zeros(wants.size, np.int64)
-    if asks.size:
-        out[asks] = _fill_groups(cap, wants[asks], group[asks])
-    return out
+    return _fill_groups(cap, wants, np.asarray(group, np.int64))
 
 
 def _fill_groups(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """:func:`fill` for several groups (``cap`` whole units per group)."""
+    """:func:`fill` for several groups (``cap`` whole units per group), as one compiled pass (:func:`_fill_kernel`)."""
+    return _fill_kernel(np.asarray(cap, np.int64), np.asarray(wants, np.int64), np.asarray(group, np.int64))
+
+
+@jit
+def _fill_kernel(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """:func:`_fill_groups` per cell: the numpy form's float operations in its order, without its dozen passes.
+
+    Each cell gets ``min(floor(wants · give/tot + 1e-9), wants)``, ``give/tot`` its group's served share; the
+    units a group still owes go one each to its cells with the largest remainders, equal remainders in cell
+    order (a stable sort by remainder, ranked within each group: the order of the numpy ``lexsort``).
+
+    Cells that want nothing get nothing and are never ranked (nor is their group read), so the split of the
+    asking cells is the one they would get alone: most grids are sparse (school-majors seeking seats or
+    bases), and the kernel skips the others instead of the caller gathering and scattering the asking cells.
+    """
     n_g = cap.size
-    tot = np.bincount(group, weights=wants, minlength=n_g).astype(np.int64)
+    n = wants.size
+    tot = np.zeros(n_g, np.int64)
+    for k in range(n):
+        if wants[k] != 0:
+            tot[group[k]] += wants[k]
     give = np.minimum(cap, tot)
-    ratio = np.divide(give, tot, out=np.zeros(n_g), where=tot > 0)
-    raw = wants * ratio[group]
-    out = np.minimum(np.floor(raw + 1e-9).astype(np.int64), wants)
-    short = give - np.bincount(group, weights=out, minlength=n_g).astype(np.int64)
-    if np.count_nonzero(short):
-        frac = np.where(out < wants, raw - out, -1.0)
+    ratio = np.zeros(n_g)
+    for g in range(n_g):
+        if tot[g] > 0:
+            ratio[g] = give[g] / tot[g]
+    out = np.empty(n, np.int64)
+    frac = np.empty(n)
+    short = give.copy()
+    for k in range(n):
+        if wants[k] == 0:
+            out[k] = 0
+            frac[k] = -1.0
+            continue
+        raw = wants[k] * ratio[group[k]]
+        o = min(np.int64(np.floor(raw + 1e-9)), wants[k])
+        out[k] = o
+        frac[k] = raw - o if o < wants[k] else -1.0
+        short[group[k]] -= o
+    if np.any(short != 0):
         cand = np.flatnonzero(frac > 0)
-        order = cand[np.lexsort((cand, -frac[cand], group[cand]))]
-        g_sorted = group[order]
-        rank = np.arange(order.size) - np.searchsorted(g_sorted, g_sorted)
-        add = (rank < short[g_sorted]) & (out[order] < wants[order])
-        out[order[add]] += 1
+        order = np.argsort(-frac[cand], kind="mergesort")  # stable: equal remainders keep cell order
+        rank = np.zeros(n_g, np.int64)
+        for j in order:
+            k = cand[j]
+            g = group[k]
+            if rank[g] < short[g]:
+                out[k] += 1
+            rank[g] += 1
     return out
 
 
 def _fill_one(cap: int, wants: np.ndarray) -> np.ndarray:
-    """:func:`fill` for a single group (every cell passed: ``argpartition``'s ties depend on the cells it sees)."""
-    tot = int(wants.sum())
-    if cap >= tot:
-        return wants.copy()
-    if cap <= 0:
-        return np.zeros_like(wants)
-    raw = wants * (cap / tot)
-    out = np.floor(raw + 1e-9).astype(np.int64)
-    np.minimum(out, wants, out=out)
-    short = cap - int(out.sum())
+    """:func:`fill` for a single group (every cell passed: ``argpartition``'s ties depend on the cells it sees).
+
+    The proportional floors and remainders are one compiled pass (:func:`_floor_shares`); the last units
+    stay with numpy's ``argpartition`` on the same remainders, so tied cells are chosen as before.
+    """
+    out, frac, short = _floor_shares(cap, wants)
     if short > 0:
-        frac = np.where(out < wants, raw - out, -1.0)
         top = np.argpartition(-frac, short - 1)[:short] if short < frac.size else np.arange(frac.size)
         out[top] += 1
     return out
+
+
+@jit
+def _floor_shares(cap: int, wants: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`_fill_one`'s floors ``min(floor(wants · cap/tot + 1e-9), wants)``, remainders and units left.
+
+    The remainder is −1 for a cell already at its wants (never topped up); nothing is left when the group can
+    serve everyone (each cell gets its wants) or has nothing to give.
+    """
+    n = wants.size
+    tot = 0
+    for k in range(n):
+        tot += wants[k]
+    frac = np.full(n, -1.0)
+    if cap >= tot:
+        return wants.copy(), frac, 0
+    out = np.zeros(n, np.int64)
+    if cap <= 0:
+        return out, frac, 0
+    ratio = cap / tot
+    short = cap
+    for k in range(n):
+        raw = wants[k] * ratio
+        o = min(np.int64(np.floor(raw + 1e-9)), wants[k])
+        out[k] = o
+        short -= o
+        if o < wants[k]:
+            frac[k] = raw - o
+    return out, frac, short

@@ -24,6 +24,7 @@ from simulate.agents.schools import Schools, synthesise_schools
 from simulate.agents.teachers import WINDOW, StaffCounts, Teachers, quit_years, tally
 from simulate.alloc import largest_remainder
 from simulate.flows import YearFlows
+from simulate.jit import jit
 from simulate.market.labour import MarketOutcome
 from simulate.policy import apprenticeship, certificate_subsidy, surcharge_credit
 from simulate.policy.funding import development_standard, operations_standard
@@ -84,10 +85,13 @@ class World:
     def in_school(self) -> np.ndarray:
         """Students per school.
 
-        ``einsum`` sums the integer counts twice as fast as ``sum`` over the reshaped array (~90 calls a
-        replication), with the same whole-number result in any order.
+        Called ~70 times a replication: a compiled sum over each school's contiguous block (a third of
+        ``einsum``'s time on 75,000 cells), the same whole numbers in any order.
         """
-        return np.einsum("smgt->s", self.students)
+        s = self.students
+        if s.dtype == np.int64 and s.flags.c_contiguous:
+            return _block_sums(s.reshape(s.shape[0], -1))
+        return np.einsum("smgt->s", s)
 
     def uniform(self, step: str, purpose: str, n: int) -> np.ndarray:
         """``n`` keyed uniforms for this year (record ``i`` gets the same value in every compared scenario)."""
@@ -364,3 +368,15 @@ def group_sum(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray
         return np.bincount(keys, weights=v, minlength=n_groups).astype(v.dtype, copy=False)
     order = np.argsort(keys, kind="stable")
     return group_sum(keys[order], v[order], n_groups)
+
+
+@jit
+def _block_sums(v: np.ndarray) -> np.ndarray:
+    """Integer sum of each row of ``v`` ``(N, K)``."""
+    out = np.zeros(v.shape[0], np.int64)
+    for i in range(v.shape[0]):
+        acc = 0
+        for k in range(v.shape[1]):
+            acc += v[i, k]
+        out[i] = acc
+    return out

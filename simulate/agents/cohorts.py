@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulate.jit import jit
 from simulate.streams import binomial
 
 TRACKS = ("regular", "order_class", "apprenticeship")
@@ -57,18 +58,14 @@ def advance(
         Dropouts and graduates per school × major × track.
     """
     n_s, n_m, n_g, n_t = students.shape
-    if uniform is not None:
+    compiled = students.dtype == np.int64 and students.flags.c_contiguous  # the kernels' layout (the engine's)
+    if uniform is not None and compiled:
+        dropouts = _dropouts_keyed(students, dropout, uniform)
+    elif uniform is not None:
         hit, (s, g, t), rows, lost = _dropout_rows(students, dropout, uniform)
         students[s, :, g, t] = rows - lost
-        # dropouts by (school, grade, track, major), then summed over grades: whole numbers, exact in any order
-        # (one scatter and a small reduction instead of a bincount over per-major keys built for every row); the
-        # grades are added as contiguous (S, T·M) slices, faster than a reduction over the middle axis
-        by_row = np.zeros((n_s, n_g, n_t * n_m), np.int64)
-        by_row.reshape(-1, n_m)[hit] = lost
-        acc = by_row[:, 0].copy()
-        for k in range(1, n_g):
-            acc += by_row[:, k]
-        dropouts = acc.reshape(n_s, n_t, n_m).transpose(0, 2, 1).copy()
+        dropouts = np.zeros((n_s, n_m, n_t), np.int64)
+        np.add.at(dropouts, (s, slice(None), t), lost)
     else:
         flat = students.reshape(-1)
         occupied = np.flatnonzero(flat) if cells is None else cells[flat[cells] > 0]
@@ -80,20 +77,99 @@ def advance(
         smt = (occupied // (n_g * n_t)) * n_t + occupied % n_t
         dropouts = np.rint(np.bincount(smt, weights=drawn, minlength=n_s * n_m * n_t)).astype(np.int64).reshape(
             n_s, n_m, n_t)
+    if compiled:
+        # graduation and promotion in one compiled pass over the grades (three whole-array copies in numpy)
+        graduates = _graduate_promote(students, np.asarray(final_grade, np.int64))
+        return CohortStep(dropouts=dropouts, graduates=graduates)
     idx = np.arange(n_s)
     graduates = students[idx, :, final_grade, :]  # a copy (fancy indexing)
     students[idx, :, final_grade, :] = 0
     # promote: grade g -> g + 1 (grades past a school's final grade stay empty)
-    if students.flags.c_contiguous:
-        # grade and track are the last axes, so shifting the flat array by one grade's tracks moves every grade up
-        # in one contiguous copy (3× faster than the strided one); the last grade of each (school, major) lands in
-        # grade 0 of the next, which is emptied below
-        flat = students.reshape(-1)
-        flat[n_t:] = flat[:-n_t].copy()
-    else:
-        students[:, :, 1:, :] = students[:, :, :-1, :].copy()
+    students[:, :, 1:, :] = students[:, :, :-1, :].copy()
     students[:, :, 0, :] = 0
     return CohortStep(dropouts=dropouts, graduates=graduates)
+
+
+def _dropouts_keyed(students: np.ndarray, dropout: np.ndarray, uniform: Callable[[np.ndarray], np.ndarray]
+                    ) -> np.ndarray:
+    """:func:`_dropout_rows` and its scatter for the engine's layout (C-contiguous int64): ``(S, M, T)`` dropouts.
+
+    The same draws (uniforms for the same occupied rows, the same inversion) and the same split, but the row
+    sums, the gathers and the split with its scatter are two compiled passes instead of about twenty numpy
+    calls on ~75,000 cells, whose overhead and temporaries were most of the step's time.
+    """
+    n_s, n_t = students.shape[0], students.shape[3]
+    d = np.ascontiguousarray(np.broadcast_to(dropout[:, None] if dropout.ndim == 1 else dropout, (n_s, n_t)),
+                             dtype=float)
+    some, n, p = _occupied_rows(students, d)
+    total = binomial(n, p, uniform(some))
+    return _split_dropouts(students, some, n, total)
+
+
+@jit
+def _occupied_rows(students: np.ndarray, dropout: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (school, grade, track) rows holding students: flat indices in ``(S, G, T)``, students, probability."""
+    n_s, n_m, n_g, n_t = students.shape
+    block = n_g * n_t  # a (school, major)'s grades × tracks: contiguous, in the order of a school's rows
+    flat = students.reshape(-1)
+    n = np.zeros(n_s * block, np.int64)
+    for s in range(n_s):
+        for m in range(n_m):
+            src = (s * n_m + m) * block
+            for j in range(block):
+                n[s * block + j] += flat[src + j]
+    some = np.flatnonzero(n)
+    p = np.empty(some.size)
+    for k in range(some.size):
+        r = some[k]
+        p[k] = dropout[r // (n_g * n_t), r % n_t]
+    return some, n[some], p
+
+
+@jit
+def _split_dropouts(students: np.ndarray, rows: np.ndarray, n: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Split each row's dropouts over its majors (:func:`_dropout_rows`' cumulative shares), in place.
+
+    Floats as in numpy: ``total / n`` per row, then ``floor(cumsum · share + 0.5)`` per major; the last major's
+    cut is the exact total. Returns the ``(S, M, T)`` dropouts (integer sums over grades: exact in any order).
+    """
+    n_s, n_m, n_g, n_t = students.shape
+    out = np.zeros((n_s, n_m, n_t), np.int64)
+    for k in range(rows.size):
+        if total[k] == 0:
+            continue
+        r = rows[k]
+        s, g, t = r // (n_g * n_t), (r // n_t) % n_g, r % n_t
+        share = total[k] / n[k]
+        cum = 0
+        prev = 0
+        for m in range(n_m):
+            cum += students[s, m, g, t]
+            cut = total[k] if m == n_m - 1 else np.int64(np.floor(cum * share + 0.5))
+            lost = cut - prev
+            prev = cut
+            students[s, m, g, t] -= lost
+            out[s, m, t] += lost
+    return out
+
+
+@jit
+def _graduate_promote(students: np.ndarray, final_grade: np.ndarray) -> np.ndarray:
+    """Take each school's final grade out as graduates ``(S, M, T)`` and move every other grade up one, in place."""
+    n_s, n_m, n_g, n_t = students.shape
+    grads = np.empty((n_s, n_m, n_t), np.int64)
+    for s in range(n_s):
+        f = final_grade[s]
+        for m in range(n_m):
+            for t in range(n_t):
+                grads[s, m, t] = students[s, m, f, t]
+                students[s, m, f, t] = 0
+            for g in range(n_g - 1, 0, -1):
+                for t in range(n_t):
+                    students[s, m, g, t] = students[s, m, g - 1, t]
+            for t in range(n_t):
+                students[s, m, 0, t] = 0
+    return grads
 
 
 def _dropout_rows(students: np.ndarray, dropout: np.ndarray, uniform: Callable[[np.ndarray], np.ndarray]

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulate.alloc import fill, largest_remainder
+from simulate.alloc import fill, largest_remainder_into
+from simulate.jit import jit
 from simulate.streams import binomial
 
 DESTINATIONS = ("progression", "further_study", "matched", "unmatched_job", "outflow", "unemployed")
@@ -125,7 +126,8 @@ def _split(counts: np.ndarray, relevance: np.ndarray) -> np.ndarray:
     out = np.zeros((flat.size, n_i), np.int64)
     nz = np.flatnonzero(flat)  # an empty cell splits into zeros: only the others are computed
     if nz.size:
-        out[nz] = largest_remainder(flat[nz], relevance[(nz // shape[3]) % n_m])
+        # each cell over its major's row, without gathering a row per cell (a compiled split)
+        largest_remainder_into(out, nz, flat[nz], relevance, (nz // shape[3]) % n_m)
     return out.reshape(*shape, n_i)
 
 
@@ -143,17 +145,37 @@ def _match(directed: np.ndarray, quality: np.ndarray, open_v: np.ndarray, p: Mat
         m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), flat.sum(axis=0))
         return weighted_fill(m_i, flat, flat * q).reshape(directed.shape)
     # the (cell, industry) pairs with seekers, in row order: a major serves a few industries, so most pairs
-    # are empty; column sums by bincount add in row order, as the sums over rows do
-    nz = np.flatnonzero(flat)
-    col = nz % n_i
-    seekers = flat.reshape(-1)[nz]
-    weight = seekers * q.reshape(-1)[nz // n_i]
-    effective = np.bincount(col, weights=weight, minlength=n_i)
-    sought = np.bincount(col, weights=seekers, minlength=n_i).astype(np.int64)
+    # are empty; column sums add in row order (as bincount and the sums over rows do), in a compiled pass
+    nz, col, seekers, weight, effective, sought = _pairs(np.asarray(flat, np.int64), np.ascontiguousarray(q[:, 0]))
     m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), sought)
     out = np.zeros(flat.size, np.int64)
-    out[nz] = _fill_pairs(m_i, seekers, weight, col, n_i)
+    out[nz] = _water_fill(m_i, seekers, weight, col, n_i)
     return out.reshape(directed.shape)
+
+
+@jit
+def _pairs(flat: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                       np.ndarray]:
+    """The non-empty (cell, industry) pairs of ``flat`` ``(C, I)``, and sums per industry, in one pass.
+
+    Returns the pairs' flat index, industry, seekers and quality weight (seekers · the cell's quality ``q``),
+    then per industry the weights' sum (added in row order, as ``bincount``) and the seekers.
+    """
+    n_i = flat.shape[1]
+    nz = np.flatnonzero(flat)
+    col = nz % n_i
+    seekers = np.empty(nz.size, np.int64)
+    weight = np.empty(nz.size)
+    effective = np.zeros(n_i)
+    sought = np.zeros(n_i, np.int64)
+    for k in range(nz.size):
+        c, i = nz[k] // n_i, col[k]
+        s = flat[c, i]
+        seekers[k] = s
+        weight[k] = s * q[c]
+        effective[i] += weight[k]
+        sought[i] += s
+    return nz, col, seekers, weight, effective, sought
 
 
 def weighted_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -196,31 +218,61 @@ def weighted_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray) -> np.
 def _fill_pairs(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.ndarray, n_cols: int) -> np.ndarray:
     """:func:`weighted_fill` over the non-empty cells only, given as flat ``(cap, weight, column)`` in row order.
 
-    The same numbers as the dense water-filling: column sums by ``bincount`` add the cells in row order,
-    and the last units go by weight, then row, within each column.
+    The same numbers as the dense water-filling: column sums add the cells in row order (as ``bincount`` and
+    the sums over rows do), and the last units go by weight, then row, within each column. The passes run
+    in a compiled kernel (:func:`_water_fill`): in numpy each was a dozen whole-array calls, and up to seven
+    passes run twice a July.
     """
-    left = np.minimum(np.asarray(total, np.int64), np.bincount(col, weights=cap, minlength=n_cols).astype(np.int64))
-    room = cap.copy()  # kept instead of the filled amount (cap − room): one subtraction less per pass
+    return _water_fill(np.asarray(total, np.int64), np.asarray(cap, np.int64), np.asarray(weight, float),
+                       np.asarray(col, np.int64), n_cols)
+
+
+@jit
+def _water_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.ndarray, n_cols: int) -> np.ndarray:
+    """:func:`_fill_pairs`' passes: the float operations of the numpy form, per cell, in the same order.
+
+    Per pass, the weight of the cells with room is summed per column in row order (``bincount``'s order),
+    then each cell takes ``min(floor(w·left / Σw + 1e-9), room)``; at most six passes, stopping when every
+    column is served or nothing moves. The units left go one each to the cells with room, by column, weight
+    (descending) and row: a stable sort by weight, ranked within each column.
+    """
+    n = cap.size
+    left = np.zeros(n_cols, np.int64)
+    for k in range(n):
+        left[col[k]] += cap[k]
+    for c in range(n_cols):
+        left[c] = min(total[c], left[c])
+    room = cap.copy()  # kept instead of the filled amount (cap − room)
+    ws = np.empty(n_cols)
+    taken = np.empty(n_cols, np.int64)
     for _ in range(6):
-        if not np.count_nonzero(left):  # count_nonzero: a third of .any()'s call overhead, twice a pass
+        if not np.any(left != 0):
             break
-        w = np.where(room > 0, weight, 0.0)
-        ws = np.bincount(col, weights=w, minlength=n_cols)[col]
-        raw = np.divide(w * left[col], ws, out=np.zeros(w.shape), where=ws > 0)
-        take = np.minimum(np.floor(raw + 1e-9).astype(np.int64), room)
-        taken = np.bincount(col, weights=take, minlength=n_cols).astype(np.int64)
-        if not np.count_nonzero(taken):  # nothing moved: every further pass would compute the same nothing
+        ws[:] = 0.0
+        for k in range(n):
+            ws[col[k]] += weight[k] if room[k] > 0 else 0.0
+        taken[:] = 0
+        for k in range(n):
+            c = col[k]
+            w = weight[k] if room[k] > 0 else 0.0
+            raw = w * left[c] / ws[c] if ws[c] > 0 else 0.0
+            take = min(np.int64(np.floor(raw + 1e-9)), room[k])
+            room[k] -= take  # a cell's own room only: the weights of this pass were summed above
+            taken[c] += take
+        if not np.any(taken != 0):  # nothing moved (every take was 0): further passes would do the same
             break
-        room -= take
-        left = left - taken
+        left -= taken
     out = cap - room
-    if np.count_nonzero(left):  # a few units left: one each to the cells with most weight and room
-        free = np.flatnonzero(cap > out)
-        c = col[free]
-        order = np.lexsort((-(weight[free] + 1.0), c))  # by column, then weight (descending), then row
-        c = c[order]
-        rank = np.arange(order.size) - np.searchsorted(c, c)
-        out[free[order[rank < left[c]]]] += 1
+    if np.any(left != 0):
+        free = np.flatnonzero(room > 0)
+        order = np.argsort(-(weight[free] + 1.0), kind="mergesort")  # stable: equal weights keep row order
+        rank = np.zeros(n_cols, np.int64)
+        for j in order:
+            k = free[j]
+            c = col[k]
+            if rank[c] < left[c]:
+                out[k] += 1
+            rank[c] += 1
     return out
 
 
