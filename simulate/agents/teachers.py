@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulate.jit import jit
 from simulate.scenario.schema import Teachers as TeacherParams
 from simulate.streams import Draw
 
@@ -130,14 +131,11 @@ class Teachers:
             slots: only these slots (in their order); all slots when ``None``. December recounts only the
                 slots it filled instead of every record (the others' practice did not change).
         """
-        rows = [(year_slot - k) % WINDOW for k in range(min(window_years, WINDOW))]
-        if not rows:
-            return np.zeros(self.active.size if slots is None else slots.size, np.int16)
-        practice = self.practice if slots is None else self.practice[:, slots]
-        total = practice[rows[0]].astype(np.int16)  # starts from the first year (one pass fewer than from zeros)
-        for r in rows[1:]:
-            total += practice[r]
-        return total
+        # compiled sums (integers: exact in any order) instead of a gather of the rows and a pass per year
+        rows = np.array([(year_slot - k) % WINDOW for k in range(min(window_years, WINDOW))], np.int64)
+        if slots is None:
+            return _window_sum(self.practice, rows)
+        return _window_sum_at(self.practice, rows, np.asarray(slots, np.int64))
 
     @property
     def specialty(self) -> np.ndarray:
@@ -167,6 +165,28 @@ class Teachers:
         key += kind
         table = np.bincount(key, minlength=n_schools * 5).reshape(n_schools, 5)
         return table[:, 1] + table[:, 3], table[:, 2] + table[:, 4], table[:, 3].copy()
+
+
+@jit
+def _window_sum(practice: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Per slot, the int16 sum of the practice months in year ``rows`` (integers: any order is exact)."""
+    out = np.zeros(practice.shape[1], np.int16)
+    for r in rows:
+        row = practice[r]
+        for i in range(out.size):
+            out[i] += row[i]
+    return out
+
+
+@jit
+def _window_sum_at(practice: np.ndarray, rows: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """:func:`_window_sum` for the given slots only, in their order."""
+    out = np.zeros(slots.size, np.int16)
+    for r in rows:
+        row = practice[r]
+        for j in range(slots.size):
+            out[j] += row[slots[j]]
+    return out
 
 
 def at_least(values: np.ndarray, x: float) -> np.ndarray:
