@@ -94,11 +94,10 @@ class Teachers:
             quit_year: np.ndarray | int = 32767) -> np.ndarray:
         """Fill free slots (lowest first) with new teachers; returns their slot indices."""
         n = school.size
-        free = np.flatnonzero(~self.active)
-        if free.size < n:
-            self._grow(n - free.size)
-            free = np.flatnonzero(~self.active)
-        slots = free[:n]
+        slots = _first_free(self.active, n)  # compiled: stops at the n-th free slot, no mask or index array
+        if slots.size < n:
+            self._grow(n - slots.size)
+            slots = _first_free(self.active, n)
         # the free slots are often one run (the world build, slots added by growing): a slice writes each
         # field several times faster than the index array (the slots are ascending, so a run iff they span n)
         at = slice(int(slots[0]), int(slots[0]) + n) if n and slots[-1] - slots[0] == n - 1 else slots
@@ -111,7 +110,10 @@ class Teachers:
         self.age[at] = age
         self.service[at] = service
         self.from_industry[at] = from_industry
-        self.practice[:, at] = 0
+        if isinstance(at, slice):
+            self.practice[:, at] = 0
+        else:  # scattered slots: a compiled loop is ~3× numpy's 2-D fancy-index scatter
+            _clear_columns(self.practice, slots)
         self.early_practice[at] = 0
         self.uid[at] = np.arange(n) if uid is None else uid
         self.quit_year[at] = quit_year
@@ -183,6 +185,32 @@ def _school_histogram(school: np.ndarray, code: np.ndarray, n_schools: int, n_co
     for q in range(1, lanes):
         out += part[q]
     return out
+
+
+@jit
+def _first_free(active: np.ndarray, n: int) -> np.ndarray:
+    """The first ``n`` inactive slots, ascending (fewer if there are fewer).
+
+    The scan stops at the n-th free slot: December's hires fill slots that leavers freed, scattered early in
+    the records, where ``np.flatnonzero(~active)`` negated and scanned all ~80,000 slots (≈4–5× slower).
+    """
+    out = np.empty(n, np.int64)
+    k = 0
+    for i in range(active.size):
+        if k == n:
+            break
+        if not active[i]:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@jit
+def _clear_columns(practice: np.ndarray, slots: np.ndarray) -> None:
+    """Zero the practice history (every year row) of ``slots``."""
+    for r in range(practice.shape[0]):
+        for j in range(slots.size):
+            practice[r, slots[j]] = 0
 
 
 @jit
