@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulate.jit import jit
 from simulate.scenario.schema import Teachers as TeacherParams
 from simulate.streams import Draw
 
@@ -93,11 +94,10 @@ class Teachers:
             quit_year: np.ndarray | int = 32767) -> np.ndarray:
         """Fill free slots (lowest first) with new teachers; returns their slot indices."""
         n = school.size
-        free = np.flatnonzero(~self.active)
-        if free.size < n:
-            self._grow(n - free.size)
-            free = np.flatnonzero(~self.active)
-        slots = free[:n]
+        slots = _first_free(self.active, n)  # compiled: stops at the n-th free slot, no mask or index array
+        if slots.size < n:
+            self._grow(n - slots.size)
+            slots = _first_free(self.active, n)
         # the free slots are often one run (the world build, slots added by growing): a slice writes each
         # field several times faster than the index array (the slots are ascending, so a run iff they span n)
         at = slice(int(slots[0]), int(slots[0]) + n) if n and slots[-1] - slots[0] == n - 1 else slots
@@ -110,7 +110,10 @@ class Teachers:
         self.age[at] = age
         self.service[at] = service
         self.from_industry[at] = from_industry
-        self.practice[:, at] = 0
+        if isinstance(at, slice):
+            self.practice[:, at] = 0
+        else:  # scattered slots: a compiled loop is ~3× numpy's 2-D fancy-index scatter
+            _clear_columns(self.practice, slots)
         self.early_practice[at] = 0
         self.uid[at] = np.arange(n) if uid is None else uid
         self.quit_year[at] = quit_year
@@ -130,14 +133,11 @@ class Teachers:
             slots: only these slots (in their order); all slots when ``None``. December recounts only the
                 slots it filled instead of every record (the others' practice did not change).
         """
-        rows = [(year_slot - k) % WINDOW for k in range(min(window_years, WINDOW))]
-        if not rows:
-            return np.zeros(self.active.size if slots is None else slots.size, np.int16)
-        practice = self.practice if slots is None else self.practice[:, slots]
-        total = practice[rows[0]].astype(np.int16)  # starts from the first year (one pass fewer than from zeros)
-        for r in rows[1:]:
-            total += practice[r]
-        return total
+        # compiled sums (integers: exact in any order) instead of a gather of the rows and a pass per year
+        rows = np.array([(year_slot - k) % WINDOW for k in range(min(window_years, WINDOW))], np.int64)
+        if slots is None:
+            return _window_sum(self.practice, rows)
+        return _window_sum_at(self.practice, rows, np.asarray(slots, np.int64))
 
     @property
     def specialty(self) -> np.ndarray:
@@ -147,26 +147,92 @@ class Teachers:
     def per_school(self, mask: np.ndarray, n_schools: int) -> np.ndarray:
         """Teachers per school among the slots in the boolean ``mask``.
 
-        Gathers the slots' schools through their indices: indexing an int64 array with a scattered
-        boolean mask is several times slower than with ``np.flatnonzero`` of it.
+        A compiled histogram of (school, in mask) (:func:`_school_histogram`): numpy needed the mask's
+        indices, a gather of their schools and a bincount (≈2.5× the time).
         """
-        return np.bincount(self.school[np.flatnonzero(mask)], minlength=n_schools)
+        return _school_histogram(self.school, mask.view(np.uint8), n_schools, 2, 4)[:, 1].copy()
 
     def serving_per_school(self, n_schools: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Full-time, part-time and full-time specialty teachers per school, ``(S,)`` each.
 
-        One bincount over a (school, kind) code instead of three :meth:`per_school` passes over every
-        record: December needs all three, and each pass costs a full gather and bincount.
+        One histogram over a (school, kind) code instead of three :meth:`per_school` passes over every
+        record: December needs all three. The code is built by numpy (byte-wide passes it vectorises); the
+        histogram is compiled (:func:`_school_histogram`), as numpy's needed an int64 key and a bincount.
         """
         u8 = np.uint8
         # kind 1 full-time other, 2 part-time, 3 full-time specialty, 4 part-time (specialty); 0 empty slot
         kind = self.part_time.view(u8) + self.professional.view(u8) * u8(2)
         kind += u8(1)
         kind *= self.active.view(u8)
-        key = self.school * 5
-        key += kind
-        table = np.bincount(key, minlength=n_schools * 5).reshape(n_schools, 5)
+        table = _school_histogram(self.school, kind, n_schools, 5, 4)
         return table[:, 1] + table[:, 3], table[:, 2] + table[:, 4], table[:, 3].copy()
+
+
+@jit
+def _school_histogram(school: np.ndarray, code: np.ndarray, n_schools: int, n_codes: int, lanes: int) -> np.ndarray:
+    """``(S, n_codes)`` records per (school, code); codes ≥ ``n_codes`` are not counted.
+
+    Records of a school lie in runs, so consecutive records mostly add to the same few cells, and each
+    add waits for the previous one to the same cell: record ``i`` counts in partial table ``i % lanes``
+    (a power of two) to break those chains; the partial tables are summed at the end (integers, exact).
+    """
+    part = np.zeros((lanes, n_schools, n_codes), np.int64)
+    for i in range(school.size):
+        c = code[i]
+        if c < n_codes:
+            part[i & (lanes - 1), school[i], c] += 1
+    out = part[0].copy()
+    for q in range(1, lanes):
+        out += part[q]
+    return out
+
+
+@jit
+def _first_free(active: np.ndarray, n: int) -> np.ndarray:
+    """The first ``n`` inactive slots, ascending (fewer if there are fewer).
+
+    The scan stops at the n-th free slot: December's hires fill slots that leavers freed, scattered early in
+    the records, where ``np.flatnonzero(~active)`` negated and scanned all ~80,000 slots (≈4–5× slower).
+    """
+    out = np.empty(n, np.int64)
+    k = 0
+    for i in range(active.size):
+        if k == n:
+            break
+        if not active[i]:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@jit
+def _clear_columns(practice: np.ndarray, slots: np.ndarray) -> None:
+    """Zero the practice history (every year row) of ``slots``."""
+    for r in range(practice.shape[0]):
+        for j in range(slots.size):
+            practice[r, slots[j]] = 0
+
+
+@jit
+def _window_sum(practice: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Per slot, the int16 sum of the practice months in year ``rows`` (integers: any order is exact)."""
+    out = np.zeros(practice.shape[1], np.int16)
+    for r in rows:
+        row = practice[r]
+        for i in range(out.size):
+            out[i] += row[i]
+    return out
+
+
+@jit
+def _window_sum_at(practice: np.ndarray, rows: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """:func:`_window_sum` for the given slots only, in their order."""
+    out = np.zeros(slots.size, np.int16)
+    for r in rows:
+        row = practice[r]
+        for j in range(slots.size):
+            out[j] += row[slots[j]]
+    return out
 
 
 def at_least(values: np.ndarray, x: float) -> np.ndarray:
@@ -210,24 +276,81 @@ def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: floa
     youngest = np.floor(min(retirement_male, retirement_female))
     # one scan for everyone who may leave (old enough to retire, or at their quit year), then split the few
     leaving = np.flatnonzero(serving & (at_least(t.age, youngest) | (t.quit_year <= year)))
-    old = leaving[at_least(t.age[leaving], youngest)]
-    ra = np.where(t.female[old], retirement_female, retirement_male)
-    whole = np.floor(ra)
-    age = t.age[old]
-    due = age > whole
-    edge = np.flatnonzero((age == whole) & (ra > whole))
-    due[edge[draw("retirement", t.uid[old[edge]]) >= (ra - whole)[edge]]] = True
-    due |= (age == whole) & (ra == whole)
-    retire = old[due]
-    quitting = t.quit_year[leaving] <= year
-    quitting[np.searchsorted(leaving, retire)] = False  # a retiree does not also quit
-    quit_ = leaving[quitting]
+    # the few leavers are split in two compiled passes (about fifteen numpy calls on small arrays before)
+    old, due, edge, gap = _retirement_due(leaving, t.age, t.female, float(youngest), float(retirement_male),
+                                          float(retirement_female))
+    u = draw("retirement", t.uid[old[edge]])  # at the fractional age's whole part: retire with prob. 1 − fraction
+    retire, quit_ = _retirees_and_quitters(leaving, old, due, edge, u, gap, t.quit_year, year)
     t.active[retire] = False
     t.active[quit_] = False
     stay = t.active
     np.add(t.service, stay, out=t.service, casting="unsafe")
     np.add(t.age, stay, out=t.age, casting="unsafe")
     return retire, quit_
+
+
+@jit
+def _retirement_due(leaving: np.ndarray, age: np.ndarray, female: np.ndarray, youngest: float, age_male: float,
+                    age_female: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Of the ``leaving`` slots, those at or over the ``youngest`` retirement age (``old``) and who must retire.
+
+    Per old teacher ``ra`` is their sex's retirement age, ``whole`` its whole part: ``due`` if older than
+    ``whole`` or exactly ``whole`` with a whole ``ra``; ``edge`` (positions into ``old``) are those exactly
+    ``whole`` with a fractional ``ra``, who retire by lot against ``gap = ra − whole`` (numpy's comparisons of
+    the int16 ages with the float ages, and its subtraction: the same IEEE operations).
+    """
+    old = np.empty(leaving.size, np.int64)
+    due = np.empty(leaving.size, np.bool_)
+    edge = np.empty(leaving.size, np.int64)
+    gap = np.empty(leaving.size, np.float64)
+    n_old = 0
+    n_edge = 0
+    for j in range(leaving.size):
+        i = leaving[j]
+        a = age[i]
+        if not a >= youngest:
+            continue
+        ra = age_female if female[i] else age_male
+        whole = np.floor(ra)
+        old[n_old] = i
+        due[n_old] = a > whole or (a == whole and ra == whole)
+        if a == whole and ra > whole:
+            edge[n_edge] = n_old
+            gap[n_edge] = ra - whole
+            n_edge += 1
+        n_old += 1
+    return old[:n_old].copy(), due[:n_old].copy(), edge[:n_edge].copy(), gap[:n_edge].copy()
+
+
+@jit
+def _retirees_and_quitters(leaving: np.ndarray, old: np.ndarray, due: np.ndarray, edge: np.ndarray, u: np.ndarray,
+                           gap: np.ndarray, quit_year: np.ndarray, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Retirees and quitters, both ascending.
+
+    Retirees are the ``old`` that are due, or at the edge with ``u ≥ gap``; quitters the other ``leaving`` at
+    their quit year. ``old`` is a subsequence of ``leaving`` (both ascending), walked alongside it.
+    """
+    for k in range(edge.size):
+        if u[k] >= gap[k]:
+            due[edge[k]] = True
+    retire = np.empty(old.size, np.int64)
+    quit_ = np.empty(leaving.size, np.int64)
+    n_r = 0
+    n_q = 0
+    k = 0
+    for j in range(leaving.size):
+        i = leaving[j]
+        retired = False
+        if k < old.size and old[k] == i:
+            retired = due[k]
+            k += 1
+        if retired:
+            retire[n_r] = i
+            n_r += 1
+        elif quit_year[i] <= year:
+            quit_[n_q] = i
+            n_q += 1
+    return retire[:n_r].copy(), quit_[:n_q].copy()
 
 
 def hire(t: Teachers, n_by_school: np.ndarray, professional_share: np.ndarray, bt: TeacherParams,
@@ -315,9 +438,8 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
                    due: np.ndarray) -> StaffCounts:
     """Per-school counts of every teacher kind the recorder reports, in one pass over the records.
 
-    Each record gets a 7-bit code; the part-time and specialty bits are the high ones, so a school's
-    full-time, part-time and specialty teachers are contiguous runs of its codes (plain sums), and only
-    the 32 specialty codes need the selection product.
+    Each record gets a 7-bit code (numpy, byte-wide passes); a compiled histogram counts the codes per school
+    and a compiled loop sums each count's codes (:func:`_sum_codes`).
 
     Args:
         compliant: per record, meets the practice rule in the current window.
@@ -330,30 +452,48 @@ def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok:
             | ((t.service == 3).view(u8) * u8(8)) | (early_ok.view(u8) * u8(16))
             | (t.professional.view(u8) * u8(32)) | (t.part_time.view(u8) * u8(64)))
     code *= t.active.view(u8)
-    code |= (~t.active).view(u8) * u8(128)  # a bucket for empty slots, dropped below
-    key = t.school * 129
-    key += code
-    table = np.bincount(key, minlength=n_schools * 129).reshape(n_schools, 129)
-    # codes 0-31 full-time other, 32-63 full-time specialty, 64-127 part-time (128 empty): sums of runs
-    other, professional, part_time, _ = np.add.reduceat(table, [0, 32, 64, 128], axis=1).T.copy()
-    fulltime = other + professional
-    # the specialty counts sum some of the 32 specialty codes: a product with the 0/1 selection (exact in floats)
-    dual, ok, bound, bound_ok, third, third_ok = (
-        (table[:, 32:64].astype(float) @ _SPECIALTY_SELECTION).astype(np.int64).T.copy())
+    code |= (~t.active).view(u8) * u8(128)  # empty slots: a code the histogram does not count
+    # the histogram and the per-school sums of its codes are compiled (numpy needed an int64 key, a bincount,
+    # a reduceat and a float product with a 0/1 selection over a (S, 129) table)
+    fulltime, professional, dual, part_time, ok, bound, bound_ok, third, third_ok = _sum_codes(
+        _school_histogram(t.school, code, n_schools, 128, 1))
     return StaffCounts(fulltime=fulltime, professional=professional, dual=dual, part_time=part_time, compliant=ok,
                        due=bound, due_compliant=bound_ok, third_year=third, third_year_early_ok=third_ok)
 
 
-def _specialty_selection() -> np.ndarray:
-    """``(32, 6)`` 0/1: which specialty codes of :func:`counts_by_kind` each specialty count sums.
+@jit
+def _sum_codes(table: np.ndarray) -> np.ndarray:
+    """``(9, S)`` :class:`StaffCounts` (in field order) from the ``(S, 128)`` code histogram of :func:`counts_by_kind`.
 
-    The counts are :class:`StaffCounts`' ``dual``, ``compliant``, ``due``, ``due_compliant``, ``third_year``
-    and ``third_year_early_ok``.
+    Codes 0-31 are full-time others, 32-63 full-time specialty teachers, 64-127 part-time teachers; a
+    specialty code's bits 0-4 are dual, compliant, due, third year, early practice done.
     """
-    c = np.arange(32)
-    dual, comp, bound, third, early = ((c >> k) & 1 == 1 for k in range(5))
-    sel = (dual, comp, bound, bound & comp, third, third & early)
-    return np.stack(sel, axis=1).astype(float)
-
-
-_SPECIALTY_SELECTION = _specialty_selection()
+    out = np.zeros((9, table.shape[0]), np.int64)
+    for s in range(table.shape[0]):
+        row = table[s]
+        other = 0
+        for c in range(32):
+            other += row[c]
+        part_time = 0
+        for c in range(64, 128):
+            part_time += row[c]
+        prof = dual = ok = bound = bound_ok = third = third_ok = 0
+        for c in range(32):
+            m = row[32 + c]
+            prof += m
+            dual += m * (c & 1)
+            ok += m * ((c >> 1) & 1)
+            bound += m * ((c >> 2) & 1)
+            bound_ok += m * ((c >> 1) & (c >> 2) & 1)
+            third += m * ((c >> 3) & 1)
+            third_ok += m * ((c >> 3) & (c >> 4) & 1)
+        out[0, s] = other + prof
+        out[1, s] = prof
+        out[2, s] = dual
+        out[3, s] = part_time
+        out[4, s] = ok
+        out[5, s] = bound
+        out[6, s] = bound_ok
+        out[7, s] = third
+        out[8, s] = third_ok
+    return out
