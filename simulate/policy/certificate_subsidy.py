@@ -62,7 +62,12 @@ def subsidy_paid(trained: float, sc: Scenario, year: int) -> float:
 
 def cooperation_value(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
     """Yearly subsidy (yuan per firm) a firm gains by cooperating: it trains more employees as a partner."""
+    return cooperation_value_per_employee(sc, year) * f.employees
+
+
+def cooperation_value_per_employee(sc: Scenario, year: int) -> float:
+    """:func:`cooperation_value` per employee (the December decision multiplies it in its compiled pass)."""
     b = sc.behaviour.enterprises
     subsidy, lift = _lift(sc, year)
     extra = (min(b.staff_training_participant * lift, 1.0) - min(b.staff_training_base * lift, 1.0))
-    return subsidy * b.certified_share_of_trained * max(extra, 0.0) * f.employees
+    return subsidy * b.certified_share_of_trained * max(extra, 0.0)
