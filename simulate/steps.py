@@ -458,7 +458,7 @@ def _firm_terms(revenue, employees, state, industry, investment, usage, peers, h
     for i in range(state.size):
         emp = employees[i]
         st = state[i]
-        lg = revenue[i] >= 1e8 or emp >= 1000
+        lg = revenue[i] >= ent.LARGE_REVENUE or emp >= ent.LARGE_STAFF
         large[i] = lg
         due = due_rate * revenue[i]
         eligible = st == 2 if certified_only else st >= 1

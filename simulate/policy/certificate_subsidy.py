@@ -46,13 +46,18 @@ def _lift(sc: Scenario, year: int) -> tuple[float, float]:
 
 def training_share(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
     """Share of each firm's employees trained this year."""
-    b = sc.behaviour.enterprises
     # two possible shares: lift and cap them once, then pick per firm (the same values as per-firm arithmetic)
-    lift = _lift(sc, year)[1]
-    part, other = min(b.staff_training_participant * lift, 1.0), min(b.staff_training_base * lift, 1.0)
+    part, other = training_shares(sc, year)
     share = np.full(f.size, other)  # the two values written, not picked by a where over every firm
     share[f.participants()] = part
     return share
+
+
+def training_shares(sc: Scenario, year: int) -> tuple[float, float]:
+    """The share of employees trained this year by a participating firm and by any other."""
+    b = sc.behaviour.enterprises
+    lift = _lift(sc, year)[1]
+    return min(b.staff_training_participant * lift, 1.0), min(b.staff_training_base * lift, 1.0)
 
 
 def subsidy_paid(trained: float, sc: Scenario, year: int) -> float:
