@@ -397,10 +397,7 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     state[joins] = ent.COOPERATING
     state[leaves] = ent.NONE
     state[certify] = ent.CERTIFIED
-    now = f.participants()
-    investment = np.zeros(f.size)  # this year's investment of the participants (a where costs ~5× more)
-    investment[now] = invest[now]
-    f.investment = investment
+    f.investment = _participants_only(invest, state)  # this year's investment of the participants
     return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
 
 
@@ -418,6 +415,16 @@ def _below_logistic(u: np.ndarray, x: np.ndarray, top_x: float) -> np.ndarray:
         return np.flatnonzero(u < ent.logistic(x))
     maybe = np.flatnonzero(u < top * (1 + 1e-9))
     return maybe[u[maybe] < ent.logistic(x[maybe])]
+
+
+@jit
+def _participants_only(values, state):
+    """``values`` where the firm cooperates or is certified, +0.0 elsewhere (one pass: no mask, no scatter)."""
+    out = np.zeros(values.size)
+    for i in range(values.size):
+        if state[i] >= ent.COOPERATING:
+            out[i] = values[i]
+    return out
 
 
 @jit
