@@ -22,7 +22,6 @@ from __future__ import annotations
 import numpy as np
 
 from simulate.agents.enterprises import CERTIFIED, COOPERATING, Enterprises
-from simulate.jit import jit
 from simulate.policy import Lever
 from simulate.scenario.schema import Scenario
 
@@ -103,21 +102,11 @@ def investment_ratio(f: Enterprises, sc: Scenario) -> np.ndarray:
     hit = f.memo.get("investment_ratio")
     if hit is not None and hit[0] is f.investment and hit[1] is f.employees and hit[2] == per:
         return hit[3]
-    ratio = _ratio(f.investment, f.employees, per)
+    base = per * f.employees
+    ratio = np.divide(f.investment, base, out=np.zeros(f.size), where=base > 0)
     ratio.flags.writeable = False
     f.memo["investment_ratio"] = (f.investment, f.employees, per, ratio)
     return ratio
-
-
-@jit
-def _ratio(investment, employees, per_employee):
-    """``investment / (per_employee × employees)`` where that base is > 0, else 0: one pass for numpy's four."""
-    out = np.zeros(employees.size)
-    for i in range(employees.size):
-        base = per_employee * employees[i]
-        if base > 0:
-            out[i] = investment[i] / base
-    return out
 
 
 def credits(f: Enterprises, sc: Scenario, year: int, due: np.ndarray | None = None) -> np.ndarray:
