@@ -21,6 +21,7 @@ from simulate.agents.intake import applicants as external_applicants
 from simulate.agents.schools import merger_pairs
 from simulate.alloc import fill
 from simulate.flows import Accounting, Budget, Enrollment, Graduation, Planning, YearFlows
+from simulate.jit import jit
 from simulate.market.labour import MatchingParams, place_graduates, vacancies
 from simulate.policy import (
     apprenticeship,
@@ -350,24 +351,7 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     """
     sc, f = w.sc, w.firms
     b = sc.behaviour.enterprises
-    state, large = f.state, f.large
-    # the surcharge owed and the chance of claiming serve the credit due, the investment and the expected credit
-    due = surcharge_credit.surcharge_due(f, sc)
-    f.credit_due = surcharge_credit.credits(f, sc, year - 1, due)
-    claim = surcharge_credit.claim_classes(f, sc, large)
-    chance = claim[1][claim[0]]
-    invest = surcharge_credit.investment(f, sc, year, claim, due)
-    base = b.investment_per_employee * f.employees
-    ratio = invest / np.maximum(base, 1e-9)
-    years = sum(sc.region.levels[lv].program_years for lv in LEVELS) / len(LEVELS)  # the mean (whole years)
-    value = apprenticeship.trainee_value(f, sc, w.usage, ratio, years)
-    # the credit on the programme a firm would run without it (the envelope of its investment choice: the
-    # extra investment the credit induces costs at the margin what it brings)
-    nb = surcharge_credit.expected_credit(f, sc, year, base, chance, due)
-    nb += value  # in place, in the order (credit + value + subsidy - base) / (employees × 100)
-    nb += certificate_subsidy.cooperation_value(f, sc, year)
-    nb -= base
-    nb /= f.employees * 100.0
+    state = f.state
     n_i = len(sc.region.industries)
     part = f.participants()
     staff = f.by_industry(f.employees, n_i)
@@ -376,15 +360,31 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     peers = np.divide(f.by_industry(part_staff, n_i), staff, out=np.zeros(n_i), where=staff > 0)
     hires = np.divide(100.0 * w.market.vacancies, staff, out=np.zeros(n_i), where=staff > 0) \
         if w.market is not None else np.zeros(n_i)
-    # per-industry terms are scaled before they are spread over the records (same products, fewer of them);
-    # intercept + size × large takes two values
-    util = np.where(large, f.intercept + b.participation_size, f.intercept + 0.0)
-    util += b.participation_benefit * nb
-    util += f.spread(b.participation_peers * peers)
-    util += f.spread(b.participation_hires * hires / 100)
+    # the scalars and per-class / per-industry factors of the policy functions the kernel fuses, computed as
+    # they compute them (numpy for the pow, Python floats in their order)
+    cr = sc.levers.surcharge_credit
+    rate = cr.rate.at(year)
+    claim_code, chances = (0, np.ones(1)) if cr.eligibility == "cooperating" else (
+        1, np.array([0.0, b.certification_rate, 1.0]))  # :func:`surcharge_credit.claim_classes`
+    factor = np.power(1.0 - np.clip(rate * chances, 0.0, 0.95), -b.investment_credit_elasticity)
+    years = sum(sc.region.levels[lv].program_years for lv in LEVELS) / len(LEVELS)  # the mean (whole years)
+    scalars = np.array([
+        sc.behaviour.budget.surcharge_rate * sc.region.enterprises.vat_ct_share_of_revenue,  # surcharge_due
+        cr.rate.at(year - 1), rate, 1.0 if rate <= 1e-9 else 0.0, b.investment_per_employee,
+        b.seats_per_100_staff, apprenticeship.seat_value(sc, years),
+        certificate_subsidy.cooperation_value_per_employee(sc, year),
+        f.intercept + 0.0, f.intercept + b.participation_size, b.participation_benefit])
+    large = np.empty(f.size, bool)
+    credit_due, invest, nb, util = (np.empty(f.size) for _ in range(4))
+    out = np.empty(f.size, np.int64)
+    n_out, top_x = _firm_terms(f.revenue, f.employees, state, f.industry, f.investment, w.usage,
+                               b.participation_peers * peers, b.participation_hires * hires / 100, scalars,
+                               cr.eligibility == "certified", claim_code, chances, factor,
+                               large, credit_due, invest, nb, util, out)
+    f.credit_due = credit_due
+    out = out[:n_out]
     draw = w.draws("december")
-    out = np.flatnonzero(state == ent.NONE)
-    joins = out[_below_logistic(draw("firm_join", out), util[out])]
+    joins = out[_below_logistic(draw("firm_join", out), util[out], top_x)]
     part_state = state[part]
     base_exit = np.where(part_state == ent.CERTIFIED, b.certified_exit_rate, b.exit_rate)
     exit_p = base_exit * np.exp(-b.participation_benefit * (nb[part] - f.nb_base[part]))
@@ -397,24 +397,106 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     state[joins] = ent.COOPERATING
     state[leaves] = ent.NONE
     state[certify] = ent.CERTIFIED
-    now = f.participants()
-    investment = np.zeros(f.size)  # this year's investment of the participants (a where costs ~5× more)
-    investment[now] = invest[now]
-    f.investment = investment
+    f.investment = _participants_only(invest, state)  # this year's investment of the participants
     return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
 
 
-def _below_logistic(u: np.ndarray, x: np.ndarray) -> np.ndarray:
+def _below_logistic(u: np.ndarray, x: np.ndarray, top_x: float) -> np.ndarray:
     """Positions where ``u < logistic(x)``, evaluating the logistic only where it can hold.
 
     Joining is rare (chances well below 1%), and the logistic costs an ``exp`` per firm: no firm's chance
-    exceeds that of the largest ``x`` (the logistic rises with ``x``; the margin covers its last-bit rounding),
-    so only uniforms below it are compared, with the same values as over all firms.
+    exceeds that of the largest ``x`` (``top_x``, NaN if any ``x`` is; the logistic rises with ``x``; the margin
+    covers its last-bit rounding), so only uniforms below it are compared, with the same values as over all firms.
     """
     if not x.size:
         return np.zeros(0, np.int64)
-    top = float(ent.logistic(x.max(keepdims=True))[0])
+    top = float(ent.logistic(np.array([top_x]))[0])
     if not np.isfinite(top):  # a NaN utility: compare every firm, as the plain rule does (its own NaN is False)
         return np.flatnonzero(u < ent.logistic(x))
     maybe = np.flatnonzero(u < top * (1 + 1e-9))
     return maybe[u[maybe] < ent.logistic(x[maybe])]
+
+
+@jit
+def _participants_only(values, state):
+    """``values`` where the firm cooperates or is certified, +0.0 elsewhere (one pass: no mask, no scatter)."""
+    out = np.zeros(values.size)
+    for i in range(values.size):
+        if state[i] >= ent.COOPERATING:
+            out[i] = values[i]
+    return out
+
+
+@jit
+def _nan_min(a: float, b: float) -> float:
+    """``np.minimum`` of two floats: NaN if either is."""
+    return a if a <= b or a != a else b
+
+
+@jit
+def _nan_max(a: float, b: float) -> float:
+    """``np.maximum`` of two floats: NaN if either is."""
+    return a if a >= b or a != a else b
+
+
+@jit
+def _firm_terms(revenue, employees, state, industry, investment, usage, peers, hires, scalars, certified_only,
+                claim_code, chances, factor, large, credit_due, invest, nb, util, out):
+    """Every firm's December terms in one pass: the numpy chain of ~30 whole-array passes it replaces, fused.
+
+    Per firm, with the operations and their order of :attr:`Enterprises.large`, :func:`surcharge_credit.surcharge_due`,
+    :func:`~surcharge_credit.credits`, :func:`~surcharge_credit.claim_classes`, :func:`~surcharge_credit.investment`,
+    :func:`apprenticeship.trainee_value`, :func:`~surcharge_credit.expected_credit` (on the investment without a
+    credit), :func:`certificate_subsidy.cooperation_value` and the utility of joining (element-wise arithmetic
+    only: the same bits). ``peers`` and ``hires`` are the per-industry utility terms, already scaled; ``factor``
+    the investment response per claim class (a ``pow``, computed by numpy); ``claim_code`` 0 if every
+    cooperating firm may claim (one class), else 1. Writes ``large``, ``credit_due``, ``invest`` (if the firm
+    cooperates), ``nb`` (net benefit, 100 yuan per employee) and ``util`` (of joining), and the outsiders'
+    indices into ``out``.
+
+    Returns:
+        The number of outsiders (state none) and their largest utility (NaN if any is NaN; −inf if none).
+    """
+    due_rate, credit_rate, rate, no_credit, per_employee = scalars[0], scalars[1], scalars[2], scalars[3], scalars[4]
+    seats_per_100, seat_value, coop_value = scalars[5], scalars[6], scalars[7]
+    small_util, large_util, benefit = scalars[8], scalars[9], scalars[10]
+    n_out = 0
+    top = -np.inf
+    for i in range(state.size):
+        emp = employees[i]
+        st = state[i]
+        lg = revenue[i] >= ent.LARGE_REVENUE or emp >= ent.LARGE_STAFF
+        large[i] = lg
+        due = due_rate * revenue[i]
+        eligible = st == 2 if certified_only else st >= 1
+        credit_due[i] = _nan_min(credit_rate * investment[i], due) if eligible else 0.0
+        code = 0
+        if claim_code:
+            code = 2 if st == 2 else (1 if lg else 0)
+        base = per_employee * emp
+        if no_credit:
+            inv = base
+        else:
+            wanted = base * factor[code]
+            cap = due / rate
+            inv = _nan_max(base, cap) if wanted > cap else wanted
+        invest[i] = inv
+        ratio = inv / _nan_max(base, 1e-9)
+        value = emp * seats_per_100 / 100.0 * _nan_max(ratio, 1.0) * usage[industry[i]] * seat_value
+        v = chances[code] * _nan_min(rate * base, due)
+        v += value
+        v += coop_value * emp
+        v -= base
+        v /= emp * 100.0
+        nb[i] = v
+        u = large_util if lg else small_util
+        u += benefit * v
+        u += peers[industry[i]]
+        u += hires[industry[i]]
+        util[i] = u
+        if st == 0:
+            out[n_out] = i
+            n_out += 1
+            if top == top and (u > top or u != u):  # np.max: a NaN stays
+                top = u
+    return n_out, top

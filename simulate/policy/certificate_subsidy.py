@@ -46,13 +46,18 @@ def _lift(sc: Scenario, year: int) -> tuple[float, float]:
 
 def training_share(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
     """Share of each firm's employees trained this year."""
-    b = sc.behaviour.enterprises
     # two possible shares: lift and cap them once, then pick per firm (the same values as per-firm arithmetic)
-    lift = _lift(sc, year)[1]
-    part, other = min(b.staff_training_participant * lift, 1.0), min(b.staff_training_base * lift, 1.0)
+    part, other = training_shares(sc, year)
     share = np.full(f.size, other)  # the two values written, not picked by a where over every firm
     share[f.participants()] = part
     return share
+
+
+def training_shares(sc: Scenario, year: int) -> tuple[float, float]:
+    """The share of employees trained this year by a participating firm and by any other."""
+    b = sc.behaviour.enterprises
+    lift = _lift(sc, year)[1]
+    return min(b.staff_training_participant * lift, 1.0), min(b.staff_training_base * lift, 1.0)
 
 
 def subsidy_paid(trained: float, sc: Scenario, year: int) -> float:
@@ -62,7 +67,12 @@ def subsidy_paid(trained: float, sc: Scenario, year: int) -> float:
 
 def cooperation_value(f: Enterprises, sc: Scenario, year: int) -> np.ndarray:
     """Yearly subsidy (yuan per firm) a firm gains by cooperating: it trains more employees as a partner."""
+    return cooperation_value_per_employee(sc, year) * f.employees
+
+
+def cooperation_value_per_employee(sc: Scenario, year: int) -> float:
+    """:func:`cooperation_value` per employee (the December decision multiplies it in its compiled pass)."""
     b = sc.behaviour.enterprises
     subsidy, lift = _lift(sc, year)
     extra = (min(b.staff_training_participant * lift, 1.0) - min(b.staff_training_base * lift, 1.0))
-    return subsidy * b.certified_share_of_trained * max(extra, 0.0) * f.employees
+    return subsidy * b.certified_share_of_trained * max(extra, 0.0)

@@ -16,6 +16,7 @@ import numpy as np
 
 from simulate.agents.enterprises import Enterprises
 from simulate.alloc import fill
+from simulate.jit import jit
 from simulate.policy import Lever
 from simulate.policy.apprenticeship import major_columns
 from simulate.scenario.schema import Scenario
@@ -59,15 +60,55 @@ def build(bases: np.ndarray, offers: np.ndarray, target: float, funded_share: np
           subregion: np.ndarray, lost: np.ndarray, u_school: np.ndarray, own_share: float) -> np.ndarray:
     """December: bases after losses and new building; returns the new ``(S, M)`` stock."""
     n_s, n_m = bases.shape
-    kept = bases - lost
-    want = np.where(offers, np.maximum(np.ceil(target - 1e-9) - kept, 0), 0).astype(np.int64)
-    affordable = np.minimum(np.floor(want * funded_share[:, None] + u_school[:n_s, None]), want).astype(np.int64)
-    group = (subregion.astype(np.int64)[:, None] * n_m + np.arange(n_m)[None, :]).ravel()
-    used = np.bincount(group, weights=kept.ravel(), minlength=cap_rm.size)
+    # the element-wise steps before and after the fill are compiled passes (they were a dozen numpy passes)
+    kept, affordable, group, used = _wanted(bases, lost, offers, np.ceil(target - 1e-9), funded_share, u_school,
+                                            subregion, cap_rm.size)
     free = np.maximum(cap_rm.ravel() - used, 0.0)
-    hosted = fill(free, affordable.ravel(), group).reshape(n_s, n_m)
-    own = np.floor((affordable - hosted) * own_share + u_school[:n_s, None]).astype(np.int64)
-    return kept + hosted + np.minimum(own, affordable - hosted)
+    hosted = fill(free, affordable.ravel(), group)
+    return _built(kept, affordable, hosted.reshape(n_s, n_m), own_share, u_school)
+
+
+@jit
+def _wanted(bases, lost, offers, goal, funded_share, u_school, subregion, n_groups):
+    """Bases kept, new bases afforded, each cell's (sub-region, major) group and the bases each group holds.
+
+    As numpy did it: ``want = max(goal − kept, 0)`` where offered (``goal`` the whole target), afforded
+    ``min(floor(want × funded share + u), want)``; a group's bases summed in cell order (``np.bincount``'s order).
+    """
+    n_s, n_m = bases.shape
+    kept = np.empty((n_s, n_m), np.int64)
+    affordable = np.zeros((n_s, n_m), np.int64)
+    group = np.empty(n_s * n_m, np.int64)
+    used = np.zeros(n_groups)
+    for s in range(n_s):
+        for m in range(n_m):
+            k = bases[s, m] - lost[s, m]
+            kept[s, m] = k
+            g = np.int64(subregion[s]) * n_m + m
+            group[s * n_m + m] = g
+            used[g] += k
+            if offers[s, m]:
+                d = goal - k
+                want = np.int64(d) if d > 0 else 0
+                a = np.floor(want * funded_share[s] + u_school[s])
+                affordable[s, m] = np.int64(a) if a < want else want
+    return kept, affordable, group, used
+
+
+@jit
+def _built(kept, affordable, hosted, own_share, u_school):
+    """The new stock: kept + hosted + own, ``own = min(floor((afforded − hosted) × own share + u), afforded − hosted)``.
+
+    Integers but for the floor's argument, computed as numpy computed it.
+    """
+    n_s, n_m = kept.shape
+    out = np.empty((n_s, n_m), np.int64)
+    for s in range(n_s):
+        for m in range(n_m):
+            rest = affordable[s, m] - hosted[s, m]
+            own = np.int64(np.floor(rest * own_share + u_school[s]))
+            out[s, m] = kept[s, m] + hosted[s, m] + (own if own < rest else rest)
+    return out
 
 
 def need(bases: np.ndarray, offers: np.ndarray, target: float) -> np.ndarray:
