@@ -18,7 +18,10 @@ The engine never reads YAML: it takes a validated :class:`Scenario`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -67,16 +70,45 @@ def simulate_replication(sc: Scenario, seed: int, replication: int = 0,
     Args:
         topics: record only these topics (:data:`simulate.results.record.TOPICS`); ``None`` records all.
     """
-    w = build_world(sc, seed, replication)
-    rec = Recorder(w, topics)
-    record_initial(rec, w)
-    env = simpy.Environment()
-    years = sc.horizon - sc.base_year + 1
-    for name, offset, step in CALENDAR:
-        after = (lambda world: record_year(rec, world)) if name == "accounting" else None
-        env.process(_yearly(env, w, offset, step, years, after))
-    env.run()
-    return Replication(world=w, frame=rec.frame(sc.name, replication))
+    with _heap_frozen():
+        w = build_world(sc, seed, replication)
+        rec = Recorder(w, topics)
+        record_initial(rec, w)
+        env = simpy.Environment()
+        years = sc.horizon - sc.base_year + 1
+        for name, offset, step in CALENDAR:
+            after = (lambda world: record_year(rec, world)) if name == "accounting" else None
+            env.process(_yearly(env, w, offset, step, years, after))
+        env.run()
+        return Replication(world=w, frame=rec.frame(sc.name, replication))
+
+
+_frozen = 0  # replications running in this process (threads may run several); gc.freeze/unfreeze are global
+_frozen_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """Leave the objects that exist before a replication out of the garbage collector's scans while it runs.
+
+    A replication keeps its state in numpy arrays (which the collector does not track), but the process holds
+    ~140,000 tracked objects from its imports (pandas, plotly, pydantic, …); a full collection scans them all
+    (≈180 ms), and one landed every ~10 replications, ≈5% of the engine's time. Freezing moves them to the
+    permanent generation for the replication (O(1)) and unfreezing returns them afterwards, so garbage made
+    during the replication is still collected, and nothing frozen stays frozen. The numbers are unaffected.
+    """
+    global _frozen
+    with _frozen_lock:
+        if not _frozen:
+            gc.freeze()
+        _frozen += 1
+    try:
+        yield
+    finally:
+        with _frozen_lock:
+            _frozen -= 1
+            if not _frozen:
+                gc.unfreeze()
 
 
 def run_bare_loop(sc: Scenario, seed: int, replication: int = 0) -> Replication:
