@@ -9,7 +9,6 @@ pieces in calendar order and keep the books.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -81,7 +80,7 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
     need, cand, retiring = _january_counts(
         t.practice, tch.window_rows(rule.window_years - 1, (y - 1) % tch.WINDOW), t.school, t.active, t.part_time,
         t.professional, t.dual, t.service, t.early_practice, t.age, t.female, rule.months_required,
-        _age_threshold(whole_f), _age_threshold(whole_m), n)
+        tch.at_least_threshold(whole_f), tch.at_least_threshold(whole_m), n)
     practice = rule.enforcement.at(y) * need
     courses = bt.certification_rate * cand
     new_pt = part_time.wanted(sc.levers.part_time_target.at(y), st.professional, st.part_time)
@@ -101,16 +100,6 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
         part_time=new_pt * b.part_time_cost,
         bases=new_bases * b.base_cost,
     )
-
-
-def _age_threshold(whole_age: float) -> int:
-    """The whole number ``k`` with ``age >= k`` ⇔ ``age >= whole_age`` for integer ages (as :func:`teachers.at_least`).
-
-    NaN and +inf: no age qualifies; −inf: every age does (int16 ages lie strictly within ±2^31).
-    """
-    if math.isfinite(whole_age):
-        return math.ceil(whole_age)
-    return -(2 ** 31) if whole_age < 0 else 2 ** 31
 
 
 @jit
