@@ -73,21 +73,19 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
     rule = sc.levers.teacher_practice
     st = w.staff
     n = s.n
-    months = t.practice_months(rule.window_years - 1, (y - 1) % tch.WINDOW)  # the window before this summer
-    full = t.active & ~t.part_time
-    specialty = full & t.professional  # t.specialty, shared by the two practice counts (one pass fewer each)
-    practice = teacher_practice.practice_need(t, months, rule.months_required, rule.enforcement.at(y), n, specialty)
-    courses = teacher_practice.certification_need(t, months, rule.months_required, bt.certification_rate, n,
-                                                  specialty)
+    # whole retirement ages by sex (as floor(where(female, f, m))), compared per teacher in the kernel
+    whole_f, whole_m = np.floor(bt.retirement_age_female.at(y)), np.floor(bt.retirement_age_male.at(y))
+    # the practice counts (as teacher_practice.practice_need and certification_need count them, over the window
+    # before this summer) and the teachers at retirement age, per school, in one compiled pass over the records
+    need, cand, retiring = _january_counts(
+        t.practice, tch.window_rows(rule.window_years - 1, (y - 1) % tch.WINDOW), t.school, t.active, t.part_time,
+        t.professional, t.dual, t.service, t.early_practice, t.age, t.female, rule.months_required,
+        tch.at_least_threshold(whole_f), tch.at_least_threshold(whole_m), n)
+    practice = rule.enforcement.at(y) * need
+    courses = bt.certification_rate * cand
     new_pt = part_time.wanted(sc.levers.part_time_target.at(y), st.professional, st.part_time)
     new_bases = training_bases.need(s.bases, s.offers & s.active[:, None], sc.levers.bases_per_major_target.at(y))
     desired = np.ceil(in_school / w.base_ratio)
-    # whole retirement ages by sex: floor(where(female, f, m)) without a per-teacher float array
-    whole_f, whole_m = np.floor(bt.retirement_age_female.at(y)), np.floor(bt.retirement_age_male.at(y))
-    old_f, old_m = tch.at_least(t.age, whole_f), tch.at_least(t.age, whole_m)
-    old = old_f if whole_f == whole_m else (t.female & old_f) | (~t.female & old_m)
-    old &= full  # (old_f is never used again: the in-place form saves an array)
-    retiring = t.per_school(old, n)
     leaving = retiring + bt.attrition_rate * (st.fulltime - retiring)  # this December's expected exits
     # posts freed by leavers are refilled within the staffing quota (编制): committed like salaries
     replaced = np.minimum(leaving, np.maximum(desired - st.fulltime + leaving, 0))
@@ -102,6 +100,51 @@ def _needs(w: World, in_school: np.ndarray) -> funding.SchoolNeeds:
         part_time=new_pt * b.part_time_cost,
         bases=new_bases * b.base_cost,
     )
+
+
+@jit
+def _january_counts(practice, rows, school, active, part_time, professional, dual, service, early, age, female,
+                    months_required, old_f, old_m, n_schools):
+    """``(3, S)`` per school: specialty teachers short of the practice rule, certification candidates, the old.
+
+    The old are the full-time teachers at or over their sex's whole retirement age (``old_f``, ``old_m``, whole
+    numbers). One kernel instead of about fifteen numpy passes (the window's month sums, the masks of
+    :func:`teacher_practice.needing`, :func:`~teacher_practice.candidates` and the retirement ages, and three
+    histograms), with the same tests per record: the months (the sum of the practice ``rows``) against the rule,
+    the age against the whole age. The flags are combined into a byte code in a branch-free pass over byte
+    views (the flags fall at random; the compiler vectorises it), then counted in a (school, code) histogram,
+    record ``i`` in partial table ``i % 4`` so that adds to the same cell do not wait on each other (a school's
+    records are scattered by hiring into freed slots). Integer counts: exact in any order.
+    """
+    n = school.size
+    months = np.zeros(n, np.int16)
+    for r in rows:
+        row = practice[r]
+        for i in range(n):
+            months[i] += row[i]
+    a8, p8, s8 = active.view(np.uint8), part_time.view(np.uint8), professional.view(np.uint8)
+    d8, f8 = dual.view(np.uint8), female.view(np.uint8)
+    code = np.empty(n, np.uint8)
+    for i in range(n):
+        full = a8[i] & (p8[i] ^ 1)
+        specialty = full & s8[i]
+        short = np.uint8(months[i] < months_required)
+        old = (f8[i] & np.uint8(age[i] >= old_f)) | ((f8[i] ^ 1) & np.uint8(age[i] >= old_m))
+        need = specialty & ((np.uint8(service[i] < 3) & np.uint8(early[i] < months_required)) | short)
+        cand = specialty & (short ^ 1) & (d8[i] ^ 1)
+        code[i] = need | (cand << 1) | (old << 2) | ((full ^ 1) << 3)  # 8 and over: not full-time, not counted
+    part = np.zeros((4, n_schools, 16), np.int64)
+    for i in range(n):
+        part[i & 3, school[i], code[i]] += 1
+    out = np.zeros((3, n_schools), np.int64)
+    for s in range(n_schools):
+        for q in range(4):
+            for c in range(8):
+                m = part[q, s, c]
+                out[0, s] += m * (c & 1)
+                out[1, s] += m * ((c >> 1) & 1)
+                out[2, s] += m * ((c >> 2) & 1)
+    return out
 
 
 def plan_april(w: World) -> None:

@@ -134,7 +134,7 @@ class Teachers:
                 slots it filled instead of every record (the others' practice did not change).
         """
         # compiled sums (integers: exact in any order) instead of a gather of the rows and a pass per year
-        rows = np.array([(year_slot - k) % WINDOW for k in range(min(window_years, WINDOW))], np.int64)
+        rows = window_rows(window_years, year_slot)
         if slots is None:
             return _window_sum(self.practice, rows)
         return _window_sum_at(self.practice, rows, np.asarray(slots, np.int64))
@@ -155,17 +155,42 @@ class Teachers:
     def serving_per_school(self, n_schools: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Full-time, part-time and full-time specialty teachers per school, ``(S,)`` each.
 
-        One histogram over a (school, kind) code instead of three :meth:`per_school` passes over every
-        record: December needs all three. The code is built by numpy (byte-wide passes it vectorises); the
-        histogram is compiled (:func:`_school_histogram`), as numpy's needed an int64 key and a bincount.
+        One compiled pass over the records (:func:`_serving_counts`) instead of three :meth:`per_school`
+        passes: December needs all three.
         """
-        u8 = np.uint8
-        # kind 1 full-time other, 2 part-time, 3 full-time specialty, 4 part-time (specialty); 0 empty slot
-        kind = self.part_time.view(u8) + self.professional.view(u8) * u8(2)
-        kind += u8(1)
-        kind *= self.active.view(u8)
-        table = _school_histogram(self.school, kind, n_schools, 5, 4)
-        return table[:, 1] + table[:, 3], table[:, 2] + table[:, 4], table[:, 3].copy()
+        out = _serving_counts(self.school, self.active, self.part_time, self.professional, n_schools)
+        return out[0], out[1], out[2]
+
+
+def window_rows(window_years: int, year_slot: int) -> np.ndarray:
+    """Rows of :attr:`Teachers.practice` holding the last ``window_years`` years (including ``year_slot``'s)."""
+    return np.array([(year_slot - k) % WINDOW for k in range(min(window_years, WINDOW))], np.int64)
+
+
+@jit
+def _serving_counts(school: np.ndarray, active: np.ndarray, part_time: np.ndarray, professional: np.ndarray,
+                    n_schools: int) -> np.ndarray:
+    """``(3, S)`` full-time, part-time and full-time specialty teachers per school.
+
+    Each record's kind is a byte code from a branch-free pass over byte views (vectorised by the compiler; numpy
+    took four passes), counted in a (school, kind) histogram, record ``i`` in partial table ``i % 4`` so that adds
+    to the same cell do not wait on each other (integer counts: exact in any order).
+    """
+    n = school.size
+    a8, p8, s8 = active.view(np.uint8), part_time.view(np.uint8), professional.view(np.uint8)
+    kind = np.empty(n, np.uint8)
+    for i in range(n):  # 0 full-time other, 1 full-time specialty, 2 part-time; 4 and over: empty slot
+        kind[i] = ((s8[i] & (p8[i] ^ 1)) | (p8[i] << 1)) | ((a8[i] ^ 1) << 2)
+    part = np.zeros((4, n_schools, 8), np.int64)
+    for i in range(n):
+        part[i & 3, school[i], kind[i]] += 1
+    out = np.zeros((3, n_schools), np.int64)
+    for s in range(n_schools):
+        for q in range(4):
+            out[0, s] += part[q, s, 0] + part[q, s, 1]
+            out[1, s] += part[q, s, 2]
+            out[2, s] += part[q, s, 1]
+    return out
 
 
 @jit
@@ -243,6 +268,16 @@ def at_least(values: np.ndarray, x: float) -> np.ndarray:
     return values >= math.ceil(x) if math.isfinite(x) else values >= x
 
 
+def at_least_threshold(x: float) -> int:
+    """The whole number ``k`` with ``v >= k`` ⇔ ``v >= x`` for every int16 ``v`` (:func:`at_least` in a kernel).
+
+    NaN and +inf: no value qualifies; −inf: every value does (int16 values lie strictly within ±2^31).
+    """
+    if math.isfinite(x):
+        return math.ceil(x)
+    return -(2 ** 31) if x < 0 else 2 ** 31
+
+
 def hire_uid(year: int, school: np.ndarray, kind: int) -> np.ndarray:
     """Identities of people joining in ``year``: (kind, year, school, rank among the school's joiners)."""
     school = np.asarray(school, np.int64)
@@ -272,10 +307,9 @@ def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: floa
     Returns:
         Slot indices of retirees and of quitters (both now inactive).
     """
-    serving = t.active & ~t.part_time
     youngest = np.floor(min(retirement_male, retirement_female))
-    # one scan for everyone who may leave (old enough to retire, or at their quit year), then split the few
-    leaving = np.flatnonzero(serving & (at_least(t.age, youngest) | (t.quit_year <= year)))
+    # one compiled scan for everyone who may leave (old enough to retire, or at their quit year), then split the few
+    leaving = _leaving(t.active, t.part_time, t.age, t.quit_year, at_least_threshold(youngest), year)
     # the few leavers are split in two compiled passes (about fifteen numpy calls on small arrays before)
     old, due, edge, gap = _retirement_due(leaving, t.age, t.female, float(youngest), float(retirement_male),
                                           float(retirement_female))
@@ -287,6 +321,28 @@ def retire_and_quit(t: Teachers, retirement_male: float, retirement_female: floa
     np.add(t.service, stay, out=t.service, casting="unsafe")
     np.add(t.age, stay, out=t.age, casting="unsafe")
     return retire, quit_
+
+
+@jit
+def _leaving(active: np.ndarray, part_time: np.ndarray, age: np.ndarray, quit_year: np.ndarray, old: int,
+             year: int) -> np.ndarray:
+    """Serving full-time slots with ``age >= old`` or ``quit_year <= year``, ascending.
+
+    A branch-free pass over byte views writes the flags (vectorised by the compiler), a second one gathers
+    the flagged slots, writing every slot and advancing only for the flagged (numpy took five passes over every
+    record and a flatnonzero).
+    """
+    n = active.size
+    a8, p8 = active.view(np.uint8), part_time.view(np.uint8)
+    flag = np.empty(n, np.uint8)
+    for i in range(n):
+        flag[i] = a8[i] & (p8[i] ^ 1) & (np.uint8(age[i] >= old) | np.uint8(quit_year[i] <= year))
+    out = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        out[k] = i
+        k += flag[i]
+    return out[:k].copy()
 
 
 @jit
@@ -429,36 +485,39 @@ class StaffCounts:
 
 
 def tally(t: Teachers, n_schools: int, months: np.ndarray, months_required: int, window_years: int) -> StaffCounts:
-    """Per-school counts of every teacher kind, with practice compliance judged on ``months``."""
-    return counts_by_kind(t, n_schools, months >= months_required, t.early_practice >= months_required,
-                          t.service >= window_years)
+    """Per-school counts of every teacher kind, with practice compliance judged on ``months``.
 
-
-def counts_by_kind(t: Teachers, n_schools: int, compliant: np.ndarray, early_ok: np.ndarray,
-                   due: np.ndarray) -> StaffCounts:
-    """Per-school counts of every teacher kind the recorder reports, in one pass over the records.
-
-    Each record gets a 7-bit code (numpy, byte-wide passes); a compiled histogram counts the codes per school
-    and a compiled loop sums each count's codes (:func:`_sum_codes`).
-
-    Args:
-        compliant: per record, meets the practice rule in the current window.
-        early_ok: per record, did the required months in the first three years of service.
-        due: per record, the rule's window has run (service ≥ its years).
+    One compiled pass over the records (:func:`_tally_counts`): numpy built a 7-bit code per record in about
+    fifteen byte-wide passes, counted it per (school, code) and summed each count's codes (integers: the same).
     """
-    u8 = np.uint8
-    # bit k is a flag times 2^k: a multiplication, as uint8 shifts have no fast loop (several times slower)
-    code = (t.dual.view(u8) | (compliant.view(u8) * u8(2)) | (due.view(u8) * u8(4))
-            | ((t.service == 3).view(u8) * u8(8)) | (early_ok.view(u8) * u8(16))
-            | (t.professional.view(u8) * u8(32)) | (t.part_time.view(u8) * u8(64)))
-    code *= t.active.view(u8)
-    code |= (~t.active).view(u8) * u8(128)  # empty slots: a code the histogram does not count
-    # the histogram and the per-school sums of its codes are compiled (numpy needed an int64 key, a bincount,
-    # a reduceat and a float product with a 0/1 selection over a (S, 129) table)
-    fulltime, professional, dual, part_time, ok, bound, bound_ok, third, third_ok = _sum_codes(
-        _school_histogram(t.school, code, n_schools, 128, 1))
-    return StaffCounts(fulltime=fulltime, professional=professional, dual=dual, part_time=part_time, compliant=ok,
-                       due=bound, due_compliant=bound_ok, third_year=third, third_year_early_ok=third_ok)
+    c = _tally_counts(t.school, t.active, t.part_time, t.professional, t.dual, t.service, t.early_practice, months,
+                      months_required, window_years, n_schools)
+    return StaffCounts(fulltime=c[0], professional=c[1], dual=c[2], part_time=c[3], compliant=c[4], due=c[5],
+                       due_compliant=c[6], third_year=c[7], third_year_early_ok=c[8])
+
+
+@jit
+def _tally_counts(school: np.ndarray, active: np.ndarray, part_time: np.ndarray, professional: np.ndarray,
+                  dual: np.ndarray, service: np.ndarray, early: np.ndarray, months: np.ndarray, months_required: int,
+                  window_years: int, n_schools: int) -> np.ndarray:
+    """``(9, S)`` :class:`StaffCounts` in field order.
+
+    Each record gets a 7-bit code (bits 0-4 dual, compliant, due, third year, early practice done; bit 5
+    specialty; bit 6 part-time; 128 and over for an empty slot, not counted) in a branch-free pass over byte
+    views (vectorised by the compiler; numpy took about fifteen passes), counted per (school, code);
+    :func:`_sum_codes` then sums each count's codes (integers: exact in any order).
+    """
+    n = school.size
+    a8, p8, s8, d8 = active.view(np.uint8), part_time.view(np.uint8), professional.view(np.uint8), dual.view(np.uint8)
+    code = np.empty(n, np.uint8)
+    for i in range(n):
+        code[i] = (d8[i] | (np.uint8(months[i] >= months_required) << 1) | (np.uint8(service[i] >= window_years) << 2)
+                   | (np.uint8(service[i] == 3) << 3) | (np.uint8(early[i] >= months_required) << 4) | (s8[i] << 5)
+                   | (p8[i] << 6) | ((a8[i] ^ 1) << 7))
+    table = np.zeros((n_schools, 256), np.int64)
+    for i in range(n):
+        table[school[i], code[i]] += 1
+    return _sum_codes(table)
 
 
 @jit

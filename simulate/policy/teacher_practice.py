@@ -120,7 +120,8 @@ def place(t: Teachers, months: np.ndarray, months_required: int, enforcement: fl
             priority class).
     """
     t.practice[year_slot] = 0
-    need = np.flatnonzero(needing(t, months, months_required))
+    need = _needing_slots(t.active, t.part_time, t.professional, t.service, t.early_practice, months,
+                          months_required)  # np.flatnonzero(needing(...)), compiled
     # the rule sends a teacher with probability `enforcement`, if the school's practice money pays for it
     send = enforcement * funded_share  # per school, compared per teacher in `_below` (the same products)
     seekers = _below(need, draw("seek", t.uid[need]), send, t.school)
@@ -134,6 +135,48 @@ def place(t: Teachers, months: np.ndarray, months_required: int, enforcement: fl
     early = seekers[t.service[seekers] < 3]
     t.early_practice[early] += months_per_post
     return seekers
+
+
+@jit
+def _needing_slots(active: np.ndarray, part_time: np.ndarray, professional: np.ndarray, service: np.ndarray,
+                   early: np.ndarray, months: np.ndarray, months_required: int) -> np.ndarray:
+    """The slots :func:`needing` flags, ascending.
+
+    A branch-free pass over byte views writes the flags (vectorised by the compiler), a second gathers the
+    flagged slots, writing every slot and advancing only for the flagged (numpy took six passes over every
+    record and a flatnonzero).
+    """
+    n = active.size
+    a8, p8, s8 = active.view(np.uint8), part_time.view(np.uint8), professional.view(np.uint8)
+    flag = np.empty(n, np.uint8)
+    for i in range(n):
+        short = np.uint8(months[i] < months_required)
+        new = np.uint8(service[i] < 3) & np.uint8(early[i] < months_required)
+        flag[i] = a8[i] & (p8[i] ^ 1) & s8[i] & (new | short)
+    return _flagged(flag)
+
+
+@jit
+def _candidate_slots(active: np.ndarray, part_time: np.ndarray, professional: np.ndarray, dual: np.ndarray,
+                     months: np.ndarray, months_required: int) -> np.ndarray:
+    """The slots :func:`candidates` flags, ascending (as :func:`_needing_slots`)."""
+    n = active.size
+    a8, p8, s8, d8 = active.view(np.uint8), part_time.view(np.uint8), professional.view(np.uint8), dual.view(np.uint8)
+    flag = np.empty(n, np.uint8)
+    for i in range(n):
+        flag[i] = a8[i] & (p8[i] ^ 1) & s8[i] & (d8[i] ^ 1) & np.uint8(months[i] >= months_required)
+    return _flagged(flag)
+
+
+@jit
+def _flagged(flag: np.ndarray) -> np.ndarray:
+    """``np.flatnonzero(flag)`` for 0/1 bytes, branch-free (the flagged fall at random)."""
+    out = np.empty(flag.size, np.int64)
+    k = 0
+    for i in range(flag.size):
+        out[k] = i
+        k += flag[i]
+    return out[:k].copy()
 
 
 @jit
@@ -156,7 +199,8 @@ def _below(slots: np.ndarray, u: np.ndarray, chance: np.ndarray, school: np.ndar
 def certify(t: Teachers, months: np.ndarray, months_required: int, rate: float, funded_share: np.ndarray,
             draw: Draw) -> np.ndarray:
     """December certification (双师型认定) of practice-compliant specialty teachers; returns their slots."""
-    cand = np.flatnonzero(candidates(t, months, months_required))
+    cand = _candidate_slots(t.active, t.part_time, t.professional, t.dual, months,
+                            months_required)  # np.flatnonzero(candidates(...)), compiled
     chance = rate * funded_share  # per school, compared per teacher in `_below` (the same products)
     won = _below(cand, draw("certification", t.uid[cand]), chance, t.school)
     t.dual[won] = True
