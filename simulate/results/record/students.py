@@ -54,36 +54,43 @@ def _counts(students, entrants, graduates, dropouts, plan, joint, sought, short)
     first (general) one.
     """
     n_s, n_m, n_g, n_t = students.shape
-    n_d = dropouts.shape[1] * dropouts.shape[2]
+    gt = n_g * n_t
+    # flat rows indexed from zero (a (grade, track) block per major): the compiler vectorises these inner loops,
+    # which it did not over four nested indices
+    flat = students.reshape(n_s, n_m * gt)
+    grad = graduates.reshape(n_s, n_m * n_t)
+    drop = dropouts.reshape(n_s, dropouts.shape[1] * dropouts.shape[2])
     k = 9
     out = np.empty((n_s, k + 3 * n_m + n_t))
-    by_track = np.empty(n_t, np.int64)
+    acc = np.empty(gt, np.int64)  # a school's students by (grade, track), summed over majors
     for s in range(n_s):
-        by_track[:] = 0
+        acc[:] = 0
         in_school = 0
         grads_all = 0
         grads_general = 0
         for m in range(n_m):
             total = 0
-            for g in range(n_g):
-                for t in range(n_t):
-                    total += students[s, m, g, t]
-                    by_track[t] += students[s, m, g, t]
+            for i in range(gt):
+                v = flat[s, m * gt + i]
+                total += v
+                acc[i] += v
             grads = 0
             for t in range(n_t):
-                grads += graduates[s, m, t]
-            grads_general += graduates[s, m, 0]
+                grads += grad[s, m * n_t + t]
+            grads_general += grad[s, m * n_t]
             in_school += total
             grads_all += grads
             out[s, k + m] = entrants[s, m]
             out[s, k + n_m + m] = total
             out[s, k + 2 * n_m + n_t + m] = grads
         for t in range(n_t):
-            out[s, k + 2 * n_m + t] = by_track[t]
-        drop = dropouts[s].reshape(n_d)
+            by_track = 0
+            for g in range(n_g):
+                by_track += acc[g * n_t + t]
+            out[s, k + 2 * n_m + t] = by_track
         n_drop = 0
-        for i in range(n_d):
-            n_drop += drop[i]
+        for i in range(drop.shape[1]):
+            n_drop += drop[s, i]
         n_enr = n_plan = n_joint = n_sought = n_short = 0
         for m in range(entrants.shape[1]):
             n_enr += entrants[s, m]
