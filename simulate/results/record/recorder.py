@@ -8,6 +8,8 @@ denominators, never averaged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -65,6 +67,14 @@ class Recorder:
         self._layouts: list[_Layout] = []
         self._pos = 0
         self._chunks: list[tuple[int, _Layout, np.ndarray]] = []
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, make: Callable[[], object]) -> object:
+        """``make()`` once per recorder (breakdown labels and the like, fixed for a replication's scenario)."""
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = make()
+        return got
 
     def begin_year(self) -> None:
         """Start a year's recording (call sites are matched to layouts by their order)."""

@@ -13,6 +13,8 @@ from simulate.scenario.schema import LEVELS
 from simulate.world import World
 
 NAME = "students"
+_TRACK_LABELS = [f"track:{x}" for x in TRACKS]
+_DESTINATION_LABELS = [f"destination:{d}" for d in DESTINATIONS]
 
 
 def columns(w: World) -> dict[str, np.ndarray]:
@@ -146,7 +148,7 @@ def _destinations(dest):
 def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     """Record this topic's indicators for the current year."""
     y, fl = w.year, w.flows
-    majors = [f"major:{m.id}" for m in w.sc.region.majors]
+    majors = rec.memo("majors", lambda: [f"major:{m.id}" for m in w.sc.region.majors])
     n_m = len(majors)
     enr = fl.enrollment.entrants
     breakdown = g["breakdown"]
@@ -154,7 +156,7 @@ def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     rec.grid(y, "enrollment", breakdown[:, :, :n_m], majors)
     rec.grid(y, "in_school", g["in_school"])
     rec.grid(y, "in_school", breakdown[:, :, n_m:2 * n_m], majors)
-    rec.grid(y, "in_school", breakdown[:, :, 2 * n_m:2 * n_m + len(TRACKS)], [f"track:{x}" for x in TRACKS])
+    rec.grid(y, "in_school", breakdown[:, :, 2 * n_m:2 * n_m + len(TRACKS)], _TRACK_LABELS)
     rec.grid(y, "graduates", g["graduates"])
     rec.grid(y, "graduates", breakdown[:, :, 2 * n_m + len(TRACKS):], majors)
     rec.grid(y, "dropouts", g["dropouts"])
@@ -169,7 +171,7 @@ def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     rec.ratio(y, "order_class_compliance", g["order_ok"], g["secondary"])
     rec.province(y, "majors_opened", float(len(fl.planning.opened)), level="all")
     by_dest, entering = _destinations(np.ascontiguousarray(fl.graduation.market.destinations, np.int64))
-    rec.grid(y, "graduate_destinations", by_dest, [f"destination:{d}" for d in DESTINATIONS])
+    rec.grid(y, "graduate_destinations", by_dest, _DESTINATION_LABELS)
     rec.grid(y, "progression", by_dest[:, :, 0])
     rec.grid(y, "further_study", by_dest[:, :, 1])
     rec.grid(y, "outflow", by_dest[:, :, 4])
