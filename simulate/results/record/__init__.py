@@ -41,15 +41,27 @@ def record_year(rec: Recorder, w: World) -> None:
     """Record the indicators of the current year (called in December)."""
     rec.begin_year()
     chosen = [m for name, m in TOPICS.items() if rec.topics is None or name in rec.topics]
-    cols: dict[str, np.ndarray] = {"in_school": w.in_school()}
+    cols: dict[str, np.ndarray] = {}
     for m in chosen:
         cols.update(m.columns(w))
+    if "in_school" not in cols:  # the students topic counts it in its own pass; others read it too
+        cols["in_school"] = w.in_school()
+    # columns (and blocks of columns, (S, K)) written into one float table: the same table as column_stack of
+    # float copies, without the copies; each column's level × sub-region sums are independent of the others
     names = list(cols)
-    # columns written into one float table: the same table as column_stack of float copies, without the copies
-    table = np.empty((w.schools.n, len(names)))
-    for i, name in enumerate(names):
-        table[:, i] = cols[name]
+    widths = [1 if cols[name].ndim == 1 else cols[name].shape[1] for name in names]
+    table = np.empty((w.schools.n, sum(widths)))
+    at = 0
+    slots = {}
+    for name, k in zip(names, widths, strict=True):
+        if cols[name].ndim == 1:
+            table[:, at] = cols[name]
+            slots[name] = at
+        else:
+            table[:, at:at + k] = cols[name]
+            slots[name] = slice(at, at + k)
+        at += k
     summed = rec.sum_lr(table)
-    g = {name: summed[:, :, i] for i, name in enumerate(names)}
+    g = {name: summed[:, :, i] for name, i in slots.items()}
     for m in chosen:
         m.emit(rec, w, g)

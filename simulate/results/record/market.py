@@ -18,7 +18,7 @@ def columns(w: World) -> dict[str, np.ndarray]:
 def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
     """Record this topic's indicators for the current year."""
     y, sc, m = w.year, w.sc, w.flows.graduation.market
-    inds = [f"industry:{i.id}" for i in sc.region.industries]
+    inds = rec.memo("industries", lambda: [f"industry:{i.id}" for i in sc.region.industries])
     rec.province(y, "demand", m.vacancies, dims=inds)
     rec.province(y, "supply", m.supply, dims=inds)
     rec.province(y, "matched", m.matched, dims=inds)
@@ -30,5 +30,5 @@ def emit(rec: Recorder, w: World, g: dict[str, np.ndarray]) -> None:
                     ("shortage", m.shortage), ("surplus", m.surplus)):
         rec.province(y, name, v.sum())
     rec.province(y, "mismatch_index", m.mismatch_index())
-    prio = np.array([i.priority for i in sc.region.industries])
+    prio = rec.memo("priority", lambda: np.array([i.priority for i in sc.region.industries]))
     rec.province(y, "max_priority_mismatch", mm[prio].max() if prio.any() else 0.0)

@@ -8,6 +8,8 @@ denominators, never averaged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -20,16 +22,24 @@ COLUMNS = ["scenario", "replication", "year", "region", "level", "dimension", "i
 
 
 class _Layout:
-    """Row metadata of one recording call: level and region codes, dimension codes, indicator."""
+    """Row metadata of one recording call: the indicator and its rows' level, region and dimension codes."""
 
-    __slots__ = ("indicator", "level", "region", "dims", "size")
+    __slots__ = ("indicator", "meta", "size")
 
-    def __init__(self, indicator: str, level: np.ndarray, region: np.ndarray, dims: np.ndarray):
-        # small integer codes (made once per layout): :meth:`Recorder.frame` concatenates and checks a fraction of
-        # the bytes, and pandas narrows category codes to the same smallest type whatever type it is given
+    def __init__(self, indicator: str, meta: np.ndarray):
         self.indicator = indicator
-        self.level, self.region, self.dims = (np.asarray(c, np.int16) for c in (level, region, dims))
-        self.size = level.size
+        self.meta = meta
+        self.size = meta.shape[1]
+
+
+_META: dict[tuple, np.ndarray] = {}
+"""Row codes of a layout, ``(3, rows)`` int16 (level, region, dimension), shared by every recorder.
+
+Keyed by everything that makes them (the call's kind, the grid's size, the level, the rows and the dimension
+codes), so a replication reuses the arrays of the ones before it instead of building ~80 each time: the
+codes, not the names, are in the key, so recorders that number their dimensions differently never share.
+Read-only arrays; a few hundred per distinct province layout.
+"""
 
 
 class Recorder:
@@ -57,29 +67,56 @@ class Recorder:
         self._layouts: list[_Layout] = []
         self._pos = 0
         self._chunks: list[tuple[int, _Layout, np.ndarray]] = []
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, make: Callable[[], object]) -> object:
+        """``make()`` once per recorder (breakdown labels and the like, fixed for a replication's scenario)."""
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = make()
+        return got
 
     def begin_year(self) -> None:
         """Start a year's recording (call sites are matched to layouts by their order)."""
         self._pos = 0
 
-    def _add(self, year: int, indicator: str, values: np.ndarray, make: callable) -> None:
+    def _add(self, year: int, indicator: str, values: np.ndarray, kind: str, level: int, dims: list[str] | None
+             ) -> None:
+        """Append one call's values; its layout is the one this call site had last year unless it changed."""
         pos = self._pos
         self._pos += 1
         lay = self._layouts[pos] if pos < len(self._layouts) else None
         if lay is None or lay.indicator != indicator or lay.size != values.size:
             assert indicator in INDICATORS, indicator
-            lay = _Layout(indicator, *make())
+            lay = _Layout(indicator, self._meta(kind, level, values.size, dims))
             if pos < len(self._layouts):
                 self._layouts[pos] = lay
             else:
                 self._layouts.append(lay)
         self._chunks.append((year, lay, values))
 
-    def _codes(self, dims: list[str] | None, n: int) -> np.ndarray:
-        """Integer codes of ``dims`` (a breakdown repeated to ``n`` rows; ``None`` = total)."""
-        key = tuple(dims) if dims else ("total",)
-        base = np.array([self._dims.setdefault(d, len(self._dims)) for d in key], np.int32)
-        return np.tile(base, n // base.size)
+    def _meta(self, kind: str, level: int, n: int, dims: list[str] | None) -> np.ndarray:
+        """The ``(3, n)`` level, region and dimension codes of a call's rows (see :data:`_META`).
+
+        ``grid``: every level × region cell (with totals), each repeated for the breakdown; ``region``: one level,
+        the regions (with the province), each repeated for the breakdown; ``province``: one level, the province.
+        The dimension codes (a breakdown ``dims``, ``None`` = total) repeat to ``n`` rows.
+        """
+        codes = tuple(self._dims.setdefault(d, len(self._dims)) for d in (tuple(dims) if dims else ("total",)))
+        key = (kind, self._n_l, self._n_r, level, n, codes)
+        meta = _META.get(key)
+        if meta is None:
+            k = len(codes)
+            if kind == "grid":
+                lv, rg = np.repeat(self._li, k), np.repeat(self._ri, k)
+            elif kind == "region":
+                lv, rg = np.full(n, level), np.repeat(np.arange(n // k), k)
+            else:
+                lv, rg = np.full(n, level), np.full(n, len(self.regions) - 1)
+            meta = np.stack([lv, rg, np.tile(np.array(codes), n // k)]).astype(np.int16)
+            meta.flags.writeable = False
+            meta = _META.setdefault(key, meta)
+        return meta
 
     # -- grids ------------------------------------------------------------------
     def sum_lr(self, per_school: np.ndarray) -> np.ndarray:
@@ -121,13 +158,10 @@ class Recorder:
 
     def grid(self, year: int, indicator: str, grid: np.ndarray, dims: list[str] | None = None) -> None:
         """Record a ``(L+1, R+1[, K])`` grid of level × region (× dimension) values."""
-        li, ri = self._li, self._ri
         if grid.ndim == 2:
-            self._add(year, indicator, grid.ravel(), lambda: (li, ri, self._codes(None, li.size)))
+            self._add(year, indicator, grid.ravel(), "grid", -1, None)
         else:
-            k = grid.shape[2]
-            self._add(year, indicator, grid.reshape(-1),
-                      lambda: (np.repeat(li, k), np.repeat(ri, k), self._codes(dims, li.size * k)))
+            self._add(year, indicator, grid.reshape(-1), "grid", -1, dims)
 
     def ratio(self, year: int, indicator: str, num: np.ndarray, den: np.ndarray) -> None:
         """Record num/den per cell (NaN where the denominator is zero)."""
@@ -141,13 +175,10 @@ class Recorder:
         """Record ``(R+1[, K])`` values for one level (default ``enterprise``)."""
         v = np.asarray(values, float)
         li = self.levels.index(level)
-        n_r = v.shape[0]
         if v.ndim == 1:
-            self._add(year, indicator, v, lambda: (np.full(n_r, li), np.arange(n_r), self._codes(None, n_r)))
+            self._add(year, indicator, v, "region", li, None)
         else:
-            k = v.shape[1]
-            self._add(year, indicator, v.reshape(-1), lambda: (
-                np.full(n_r * k, li), np.repeat(np.arange(n_r), k), self._codes(dims, n_r * k)))
+            self._add(year, indicator, v.reshape(-1), "region", li, dims)
 
     def province(self, year: int, indicator: str, value, level: str = "enterprise", dims: list[str] | None = None
                  ) -> None:
@@ -155,27 +186,36 @@ class Recorder:
         v = np.asarray(value, float)
         if v.ndim == 0:  # a scalar (most calls: ~440 a replication): reshape, not atleast_1d's Python wrapper
             v = v.reshape(1)
-        li, ri = self.levels.index(level), len(self.regions) - 1
-        self._add(year, indicator, v, lambda: (np.full(v.size, li), np.full(v.size, ri), self._codes(dims, v.size)))
+        self._add(year, indicator, v, "province", self.levels.index(level), dims)
 
     # -- output -----------------------------------------------------------------
     def frame(self, scenario: str, replication: int) -> pd.DataFrame:
-        """The tidy table of everything recorded."""
+        """The tidy table of everything recorded.
+
+        The category codes are valid by construction (indices into the lists given with them), so pandas is
+        spared checking each column's codes again.
+        """
         names = list(INDICATORS)
         code = {n: i for i, n in enumerate(names)}
-        sizes = np.array([lay.size for _, lay, _ in self._chunks])
+        chunks = self._chunks
+        lays = [c[1] for c in chunks]
+        sizes = np.array([lay.size for lay in lays])
         n = int(sizes.sum())
-        years = np.repeat(np.array([c[0] for c in self._chunks], np.int16), sizes)
-        inds = np.repeat(np.array([code[lay.indicator] for _, lay, _ in self._chunks], np.int32), sizes)
-        cat = pd.Categorical.from_codes
+        years = np.repeat(np.array([c[0] for c in chunks], np.int16), sizes)
+        inds = np.repeat(np.array([code[lay.indicator] for lay in lays], np.int32), sizes)
+        meta = np.concatenate([lay.meta for lay in lays], axis=1)  # one concatenate for level, region and dims
         dim_names = sorted(self._dims, key=self._dims.get)
+
+        def cat(codes, categories):
+            return pd.Categorical.from_codes(codes, categories=categories, validate=False)
+
         return pd.DataFrame({
-            "scenario": cat(np.zeros(n, np.int8), categories=[scenario]),
+            "scenario": cat(np.zeros(n, np.int8), [scenario]),
             "replication": np.full(n, replication, np.int32),
             "year": years,
-            "region": cat(np.concatenate([lay.region for _, lay, _ in self._chunks]), categories=self.regions),
-            "level": cat(np.concatenate([lay.level for _, lay, _ in self._chunks]), categories=self.levels),
-            "dimension": cat(np.concatenate([lay.dims for _, lay, _ in self._chunks]), categories=dim_names),
-            "indicator": cat(inds, categories=names),
-            "value": np.concatenate([v for _, _, v in self._chunks]).astype(float, copy=False),
+            "region": cat(meta[1], self.regions),
+            "level": cat(meta[0], self.levels),
+            "dimension": cat(meta[2], dim_names),
+            "indicator": cat(inds, names),
+            "value": np.concatenate([c[2] for c in chunks]).astype(float, copy=False),
         }, columns=COLUMNS)
