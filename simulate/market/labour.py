@@ -149,7 +149,7 @@ def _match(directed: np.ndarray, quality: np.ndarray, open_v: np.ndarray, p: Mat
     nz, col, seekers, weight, effective, sought = _pairs(np.asarray(flat, np.int64), np.ascontiguousarray(q[:, 0]))
     m_i = np.minimum(match_count(effective, np.maximum(open_v, 0), p.efficiency, p.alpha), sought)
     out = np.zeros(flat.size, np.int64)
-    out[nz] = _water_fill(m_i, seekers, weight, col, n_i)
+    out[nz] = _fill_pairs(m_i, seekers, weight, col, n_i)
     return out.reshape(directed.shape)
 
 
@@ -223,18 +223,27 @@ def _fill_pairs(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.
     in a compiled kernel (:func:`_water_fill`): in numpy each was a dozen whole-array calls, and up to seven
     passes run twice a July.
     """
-    return _water_fill(np.asarray(total, np.int64), np.asarray(cap, np.int64), np.asarray(weight, float),
-                       np.asarray(col, np.int64), n_cols)
+    weight, col = np.asarray(weight, float), np.asarray(col, np.int64)
+    out, left, room = _water_fill(np.asarray(total, np.int64), np.asarray(cap, np.int64), weight, col, n_cols)
+    if left.any():  # a few units left: one each to the cells with room, by weight (descending), then row
+        free = np.flatnonzero(room > 0)
+        _hand_out(out, left, free, np.argsort(-(weight[free] + 1.0), kind="stable"), col)
+    return out
 
 
 @jit
-def _water_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.ndarray, n_cols: int) -> np.ndarray:
+def _water_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.ndarray, n_cols: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_fill_pairs`' passes: the float operations of the numpy form, per cell, in the same order.
 
     Per pass, the weight of the cells with room is summed per column in row order (``bincount``'s order),
     then each cell takes ``min(floor(w·left / Σw + 1e-9), room)``; at most six passes, stopping when every
     column is served or nothing moves. The units left go one each to the cells with room, by column, weight
-    (descending) and row: a stable sort by weight, ranked within each column.
+    (descending) and row: a stable sort by weight (numpy's, in :func:`_water_fill`'s caller: numba's compiled
+    mergesort took five seconds to compile), ranked within each column (:func:`_hand_out`).
+
+    Returns:
+        The units each cell takes in the passes, the units left per column and each cell's room left.
     """
     n = cap.size
     left = np.zeros(n_cols, np.int64)
@@ -262,18 +271,19 @@ def _water_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.
         if not np.any(taken != 0):  # nothing moved (every take was 0): further passes would do the same
             break
         left -= taken
-    out = cap - room
-    if np.any(left != 0):
-        free = np.flatnonzero(room > 0)
-        order = np.argsort(-(weight[free] + 1.0), kind="mergesort")  # stable: equal weights keep row order
-        rank = np.zeros(n_cols, np.int64)
-        for j in order:
-            k = free[j]
-            c = col[k]
-            if rank[c] < left[c]:
-                out[k] += 1
-            rank[c] += 1
-    return out
+    return cap - room, left, room
+
+
+@jit
+def _hand_out(out: np.ndarray, left: np.ndarray, free: np.ndarray, order: np.ndarray, col: np.ndarray) -> None:
+    """The units ``left`` per column go one each to the cells ``free[order]`` of that column, in that order."""
+    rank = np.zeros(left.size, np.int64)
+    for j in order:
+        k = free[j]
+        c = col[k]
+        if rank[c] < left[c]:
+            out[k] += 1
+        rank[c] += 1
 
 
 def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.ndarray, relevance: np.ndarray,
