@@ -12,7 +12,11 @@ Rules for a kernel, so results stay exactly those of the numpy form it replaces:
   ``fastmath``, which is never set here); no transcendental functions whose last bit may differ from
   numpy's own SIMD implementations (exp, log, pow are computed by numpy and passed in);
 * integer arithmetic only where the numpy form was integer (hashes, counts);
-* no randomness inside a kernel: draws stay keyed uniforms from :mod:`simulate.streams`.
+* no randomness inside a kernel: draws stay keyed uniforms from :mod:`simulate.streams`;
+* a kernel reads only globals of its own module (and calls only kernels of its own module): numba's cache
+  bakes globals in as constants and checks only the kernel's own source file, so a constant or kernel changed
+  in another module would leave the cached machine code stale. Constants from elsewhere are arguments
+  (e.g. :data:`simulate.agents.enterprises.KERNEL_STATES`); ``tests/test_style.py`` checks the rule.
 
 ``cache=True`` writes the compiled machine code beside the module (``__pycache__``), so only the first
 run on a machine compiles (a few seconds); later processes, including sweep workers, load it.

@@ -422,8 +422,8 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     out = np.empty(f.size, np.int64)
     n_out, top_x = _firm_terms(f.revenue, f.employees, state, f.industry, f.investment, w.usage,
                                b.participation_peers * peers, b.participation_hires * hires / 100, scalars,
-                               cr.eligibility == "certified", claim_code, chances, factor,
-                               large, credit_due, invest, nb, util, out)
+                               cr.eligibility == "certified", claim_code, chances, factor, ent.KERNEL_STATES,
+                               ent.KERNEL_LARGE, large, credit_due, invest, nb, util, out)
     f.credit_due = credit_due
     out = out[:n_out]
     draw = w.draws("december")
@@ -440,7 +440,7 @@ def _decide(w: World, year: int) -> tuple[float, float]:
     state[joins] = ent.COOPERATING
     state[leaves] = ent.NONE
     state[certify] = ent.CERTIFIED
-    f.investment = _participants_only(invest, state)  # this year's investment of the participants
+    f.investment = _participants_only(invest, state, ent.COOPERATING)  # this year's investment of the participants
     return float(f.weight[joins].sum()), float(f.weight[leaves].sum())
 
 
@@ -461,11 +461,11 @@ def _below_logistic(u: np.ndarray, x: np.ndarray, top_x: float) -> np.ndarray:
 
 
 @jit
-def _participants_only(values, state):
-    """``values`` where the firm cooperates or is certified, +0.0 elsewhere (one pass: no mask, no scatter)."""
+def _participants_only(values, state, cooperating):
+    """``values`` where the firm cooperates or is certified (state ≥ ``cooperating``), +0.0 elsewhere (one pass)."""
     out = np.zeros(values.size)
     for i in range(values.size):
-        if state[i] >= ent.COOPERATING:
+        if state[i] >= cooperating:
             out[i] = values[i]
     return out
 
@@ -484,7 +484,7 @@ def _nan_max(a: float, b: float) -> float:
 
 @jit
 def _firm_terms(revenue, employees, state, industry, investment, usage, peers, hires, scalars, certified_only,
-                claim_code, chances, factor, large, credit_due, invest, nb, util, out):
+                claim_code, chances, factor, states, large_at, large, credit_due, invest, nb, util, out):
     """Every firm's December terms in one pass: the numpy chain of ~30 whole-array passes it replaces, fused.
 
     Per firm, with the operations and their order of :attr:`Enterprises.large`, :func:`surcharge_credit.surcharge_due`,
@@ -495,7 +495,9 @@ def _firm_terms(revenue, employees, state, industry, investment, usage, peers, h
     the investment response per claim class (a ``pow``, computed by numpy); ``claim_code`` 0 if every
     cooperating firm may claim (one class), else 1. Writes ``large``, ``credit_due``, ``invest`` (if the firm
     cooperates), ``nb`` (net benefit, 100 yuan per employee) and ``util`` (of joining), and the outsiders'
-    indices into ``out``.
+    indices into ``out``. ``states`` (none, cooperating, certified) and ``large_at`` (revenue, staff) are
+    :data:`enterprises.KERNEL_STATES` and :data:`~enterprises.KERNEL_LARGE`: arguments, not globals, so a change
+    to them reaches the cached machine code.
 
     Returns:
         The number of outsiders (state none) and their largest utility (NaN if any is NaN; −inf if none).
@@ -503,19 +505,20 @@ def _firm_terms(revenue, employees, state, industry, investment, usage, peers, h
     due_rate, credit_rate, rate, no_credit, per_employee = scalars[0], scalars[1], scalars[2], scalars[3], scalars[4]
     seats_per_100, seat_value, coop_value = scalars[5], scalars[6], scalars[7]
     small_util, large_util, benefit = scalars[8], scalars[9], scalars[10]
+    none, cooperating, certified = states[0], states[1], states[2]
     n_out = 0
     top = -np.inf
     for i in range(state.size):
         emp = employees[i]
         st = state[i]
-        lg = revenue[i] >= ent.LARGE_REVENUE or emp >= ent.LARGE_STAFF
+        lg = revenue[i] >= large_at[0] or emp >= large_at[1]
         large[i] = lg
         due = due_rate * revenue[i]
-        eligible = st == 2 if certified_only else st >= 1
+        eligible = st == certified if certified_only else st >= cooperating
         credit_due[i] = _nan_min(credit_rate * investment[i], due) if eligible else 0.0
         code = 0
         if claim_code:
-            code = 2 if st == 2 else (1 if lg else 0)
+            code = 2 if st == certified else (1 if lg else 0)  # claim class: certified, large, small
         base = per_employee * emp
         if no_credit:
             inv = base
@@ -537,7 +540,7 @@ def _firm_terms(revenue, employees, state, industry, investment, usage, peers, h
         u += peers[industry[i]]
         u += hires[industry[i]]
         util[i] = u
-        if st == 0:
+        if st == none:
             out[n_out] = i
             n_out += 1
             if top == top and (u > top or u != u):  # np.max: a NaN stays

@@ -23,6 +23,11 @@ LARGE_REVENUE = 1e8
 """Revenue (yuan) from which a firm is "large" (≥ 1亿元, Hunan 003 §7)."""
 LARGE_STAFF = 1000
 """Staff from which a firm is "large" (≥ 1,000 employees, Hunan 003 §7)."""
+KERNEL_STATES = np.array([NONE, COOPERATING, CERTIFIED], np.int64)
+KERNEL_LARGE = np.array([LARGE_REVENUE, LARGE_STAFF], float)
+"""The states and the large-firm thresholds for compiled kernels in other modules, which take them as arguments:
+numba caches a kernel's machine code with the globals it reads baked in, and a change to a constant defined in
+another module would not recompile it (``simulate/jit.py``)."""
 
 
 @dataclass
