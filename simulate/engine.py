@@ -85,6 +85,7 @@ def simulate_replication(sc: Scenario, seed: int, replication: int = 0,
 
 _frozen = 0  # replications running in this process (threads may run several); gc.freeze/unfreeze are global
 _frozen_lock = threading.Lock()
+_ours = False  # whether the outermost block froze the heap (False: it was frozen already, by the caller)
 
 
 @contextlib.contextmanager
@@ -97,17 +98,20 @@ def _heap_frozen() -> Iterator[None]:
     permanent generation for the replication (O(1)) and unfreezing returns them afterwards, so garbage made
     during the replication is still collected, and nothing frozen stays frozen. The numbers are unaffected.
     """
-    global _frozen
+    global _frozen, _ours
     with _frozen_lock:
         if not _frozen:
-            gc.freeze()
+            # a caller that froze the heap itself (e.g. before forking workers) keeps its freeze: only ours is undone
+            _ours = gc.get_freeze_count() == 0
+            if _ours:
+                gc.freeze()
         _frozen += 1
     try:
         yield
     finally:
         with _frozen_lock:
             _frozen -= 1
-            if not _frozen:
+            if not _frozen and _ours:
                 gc.unfreeze()
 
 

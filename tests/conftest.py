@@ -109,10 +109,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     fresh clone that is ≈30 s once. Paying it here, in one process, keeps it out of every test's own time limit
     (subprocesses and worker pools load the cache) and stops parallel workers compiling the same kernels at once.
     """
+    if session.config.getoption("collectonly"):
+        return
     from simulate.engine import simulate_replication
 
-    simulate_replication(Scenario.model_validate(small_dict(load_scenario(BASELINE_PATH).scenario.model_dump(
-        mode="python"))), 0, 0)
+    try:
+        simulate_replication(Scenario.model_validate(small_dict(load_scenario(BASELINE_PATH).scenario.model_dump(
+            mode="python"))), 0, 0)
+    except Exception as e:  # the engine's own tests will say what is wrong; the session must still run them
+        import warnings
+
+        warnings.warn(f"compiling the kernels before the tests failed: {e!r}", stacklevel=1)
 
 
 @pytest.fixture

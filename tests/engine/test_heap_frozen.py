@@ -24,3 +24,15 @@ def test_an_error_inside_still_unfreezes():
     with pytest.raises(RuntimeError), _heap_frozen():
         raise RuntimeError("boom")
     assert gc.get_freeze_count() == 0
+
+
+def test_a_callers_own_freeze_is_kept():
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with _heap_frozen():
+            pass
+        assert gc.get_freeze_count() >= before  # not unfrozen by the replication
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
