@@ -21,6 +21,8 @@ def largest_remainder(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """
     total = np.asarray(total, np.int64)
     w = np.asarray(weights, float)
+    if total.shape != w.shape[:1]:  # the kernel does not check bounds: refuse here what it would misread
+        raise ValueError(f"largest_remainder: {total.shape} totals for {w.shape} weights (one total per row)")
     s = w.sum(axis=1)  # numpy's (pairwise) row sums: the kernel takes them as given
     out = np.zeros(w.shape, np.int64)
     rows = np.arange(total.size)

@@ -197,9 +197,10 @@ def _serving_counts(school: np.ndarray, active: np.ndarray, part_time: np.ndarra
 def _school_histogram(school: np.ndarray, code: np.ndarray, n_schools: int, n_codes: int, lanes: int) -> np.ndarray:
     """``(S, n_codes)`` records per (school, code); codes ≥ ``n_codes`` are not counted.
 
-    Records of a school lie in runs, so consecutive records mostly add to the same few cells, and each
-    add waits for the previous one to the same cell: record ``i`` counts in partial table ``i % lanes``
-    (a power of two) to break those chains; the partial tables are summed at the end (integers, exact).
+    Consecutive records often add to the same cell (the synthesised records of a school start in runs; hires
+    later scatter them into freed slots), and each add waits for the previous one to that cell: record ``i``
+    counts in partial table ``i % lanes`` (a power of two) to break those chains; the partial tables are summed
+    at the end (integers, exact).
     """
     part = np.zeros((lanes, n_schools, n_codes), np.int64)
     for i in range(school.size):
@@ -522,7 +523,7 @@ def _tally_counts(school: np.ndarray, active: np.ndarray, part_time: np.ndarray,
 
 @jit
 def _sum_codes(table: np.ndarray) -> np.ndarray:
-    """``(9, S)`` :class:`StaffCounts` (in field order) from the ``(S, 128)`` code histogram of :func:`counts_by_kind`.
+    """``(9, S)`` :class:`StaffCounts` (in field order) from the ``(S, 256)`` code histogram of :func:`_tally_counts`.
 
     Codes 0-31 are full-time others, 32-63 full-time specialty teachers, 64-127 part-time teachers; a
     specialty code's bits 0-4 are dual, compliant, due, third year, early practice done.
