@@ -99,16 +99,21 @@ def fill(capacity: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarr
 
 def _fill_groups(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarray:
     """:func:`fill` for several groups (``cap`` whole units per group), as one compiled pass (:func:`_fill_kernel`)."""
-    return _fill_kernel(np.asarray(cap, np.int64), np.asarray(wants, np.int64), np.asarray(group, np.int64))
+    group = np.asarray(group, np.int64)
+    out, short, frac = _fill_kernel(np.asarray(cap, np.int64), np.asarray(wants, np.int64), group)
+    hand_out(out, short, frac, frac > 0, group)
+    return out
 
 
 @jit
-def _fill_kernel(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.ndarray:
+def _fill_kernel(cap: np.ndarray, wants: np.ndarray, group: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_fill_groups` per cell: the numpy form's float operations in its order, without its dozen passes.
 
     Each cell gets ``min(floor(wants · give/tot + 1e-9), wants)``, ``give/tot`` its group's served share; the
     units a group still owes go one each to its cells with the largest remainders, equal remainders in cell
-    order (a stable sort by remainder, ranked within each group: the order of the numpy ``lexsort``).
+    order (:func:`hand_out`: a stable sort by remainder, ranked within each group, the order of the numpy
+    ``lexsort``). Returns the floors, the units each group still owes and the cells' remainders (−1: none).
 
     Cells that want nothing get nothing and are never ranked (nor is their group read), so the split of the
     asking cells is the one they would get alone: most grids are sparse (school-majors seeking seats or
@@ -138,17 +143,30 @@ def _fill_kernel(cap: np.ndarray, wants: np.ndarray, group: np.ndarray) -> np.nd
         out[k] = o
         frac[k] = raw - o if o < wants[k] else -1.0
         short[group[k]] -= o
+    return out, short, frac
+
+
+def hand_out(out: np.ndarray, short: np.ndarray, key: np.ndarray, eligible: np.ndarray, group: np.ndarray) -> None:
+    """The units ``short`` per group go one each to its ``eligible`` cells with the largest ``key``, ties in cell order.
+
+    The last step of a water-filling split (here and in :mod:`simulate.market.labour`): numpy's stable sort,
+    then a compiled pass ranking the cells within their group (numba's own stable sort took ~5 s to compile).
+    """
     if np.any(short != 0):
-        cand = np.flatnonzero(frac > 0)
-        order = np.argsort(-frac[cand], kind="mergesort")  # stable: equal remainders keep cell order
-        rank = np.zeros(n_g, np.int64)
-        for j in order:
-            k = cand[j]
-            g = group[k]
-            if rank[g] < short[g]:
-                out[k] += 1
-            rank[g] += 1
-    return out
+        cand = np.flatnonzero(eligible)
+        _hand_out(out, short, cand, np.argsort(-key[cand], kind="stable"), group)
+
+
+@jit
+def _hand_out(out: np.ndarray, short: np.ndarray, cand: np.ndarray, order: np.ndarray, group: np.ndarray) -> None:
+    """:func:`hand_out`'s ranking: ``cand[order]`` in turn, one unit each while its group is owed."""
+    rank = np.zeros(short.size, np.int64)
+    for j in order:
+        k = cand[j]
+        g = group[k]
+        if rank[g] < short[g]:
+            out[k] += 1
+        rank[g] += 1
 
 
 def _fill_one(cap: int, wants: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulate.alloc import fill, largest_remainder_into
+from simulate.alloc import fill, hand_out, largest_remainder_into
 from simulate.jit import jit
 from simulate.streams import binomial
 
@@ -225,9 +225,7 @@ def _fill_pairs(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.
     """
     weight, col = np.asarray(weight, float), np.asarray(col, np.int64)
     out, left, room = _water_fill(np.asarray(total, np.int64), np.asarray(cap, np.int64), weight, col, n_cols)
-    if left.any():  # a few units left: one each to the cells with room, by weight (descending), then row
-        free = np.flatnonzero(room > 0)
-        _hand_out(out, left, free, np.argsort(-(weight[free] + 1.0), kind="stable"), col)
+    hand_out(out, left, weight + 1.0, room > 0, col)  # units left: one each to cells with room, by weight, then row
     return out
 
 
@@ -240,7 +238,7 @@ def _water_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.
     then each cell takes ``min(floor(w·left / Σw + 1e-9), room)``; at most six passes, stopping when every
     column is served or nothing moves. The units left go one each to the cells with room, by column, weight
     (descending) and row: a stable sort by weight (numpy's, in :func:`_water_fill`'s caller: numba's compiled
-    mergesort took five seconds to compile), ranked within each column (:func:`_hand_out`).
+    mergesort took five seconds to compile), ranked within each column (:func:`simulate.alloc.hand_out`).
 
     Returns:
         The units each cell takes in the passes, the units left per column and each cell's room left.
@@ -272,18 +270,6 @@ def _water_fill(total: np.ndarray, cap: np.ndarray, weight: np.ndarray, col: np.
             break
         left -= taken
     return cap - room, left, room
-
-
-@jit
-def _hand_out(out: np.ndarray, left: np.ndarray, free: np.ndarray, order: np.ndarray, col: np.ndarray) -> None:
-    """The units ``left`` per column go one each to the cells ``free[order]`` of that column, in that order."""
-    rank = np.zeros(left.size, np.int64)
-    for j in order:
-        k = free[j]
-        c = col[k]
-        if rank[c] < left[c]:
-            out[k] += 1
-        rank[c] += 1
 
 
 def place_graduates(graduates: np.ndarray, progression: np.ndarray, further: np.ndarray, relevance: np.ndarray,
